@@ -1,0 +1,3 @@
+from laneway.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""create_app(): the ASGI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse
+
+from laneway import __version__
+from laneway.config import Settings
+from laneway.kit.body import BodyLimitMiddleware
+from laneway.kit.db import Database, make_engine
+from laneway.kit.errors import install_error_handlers
+from laneway.threads.router import router as threads_router
+
+API = "/api/v1"
+CORS_HEADERS = ["authorization", "content-type", "accept", "idempotency-key", "x-requested-with"]
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The Laneway API. Migrations are applied by the CLI before serving, not here."""
+    settings = settings or Settings()
+    database = database or Database(
+        make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Laneway",
+        version=__version__,
+        description="Self-hosted customer-feedback inbox serving the Productlane v1 REST API.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> JSONResponse:
+        # Liveness only: touches no database, so it measures the HTTP stack alone.
+        return JSONResponse({"ok": True})
+
+    for prefix in ("/threads", "/insights"):
+        app.include_router(threads_router, prefix=API + prefix, tags=["threads"])
+
+    # Outermost first: CORS answers preflights before anything else looks at the request.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=CORS_HEADERS,
+        max_age=600,
+    )
+    return app

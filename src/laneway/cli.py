@@ -1,0 +1,264 @@
+"""The `laneway` command: serving, migrating, and the operator commands of the CLI contract.
+
+Every command that creates something prints one JSON object on stdout and nothing else there;
+failures print one line on stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from laneway.auth.service import create_key, revoke_key
+from laneway.companies.schemas import CompanyOut
+from laneway.companies.service import create_company
+from laneway.config import Settings
+from laneway.issues.service import create_issue
+from laneway.kit.db import Database, make_engine
+from laneway.kit.errors import AppError, NotFound
+from laneway.kit.migrate import upgrade
+from laneway.kit.time import render
+from laneway.members import repository as members
+from laneway.members.models import Membership, User
+from laneway.members.service import add_member
+from laneway.projects.service import create_project
+from laneway.workspaces import repository as workspaces
+from laneway.workspaces.models import Workspace
+from laneway.workspaces.service import DEFAULT_TITLE_QUOTA, create_workspace
+
+Output = dict[str, Any]
+
+
+def workspace_json(workspace: Workspace) -> Output:
+    return {
+        "id": workspace.id, "name": workspace.name, "slug": workspace.slug, "domain": workspace.domain,
+        "isPublished": workspace.is_published,
+        "remainingGeneratedThreadTitles": workspace.remaining_generated_thread_titles,
+        "slackSettings": {"notificationChannelId": workspace.slack_notification_channel_id},
+        "createdAt": render(workspace.created_at), "updatedAt": render(workspace.updated_at),
+    }
+
+
+def member_json(user: User, membership: Membership) -> Output:
+    return {
+        "id": user.id, "membershipId": membership.id, "email": user.email, "name": user.name,
+        "role": membership.role, "workspaceId": membership.workspace_id,
+    }
+
+
+def _require_workspace(session: Session, workspace_id: str) -> Workspace:
+    workspace = workspaces.get(session, workspace_id)
+    if workspace is None:
+        raise NotFound(f"No workspace with id {workspace_id}")
+    return workspace
+
+
+# --- commands that write: each gets a session inside one transaction ---------------------------
+
+def cmd_workspace_create(session: Session, args: argparse.Namespace) -> Output:
+    made = create_workspace(
+        session, name=args.name, admin_email=args.admin_email, admin_name=args.admin_name,
+        domain=args.domain, slack_channel=args.slack_channel, slack_token=args.slack_token,
+        title_quota=args.title_quota, publish=args.publish,
+    )
+    return {"workspace": workspace_json(made.workspace), "member": member_json(made.admin, made.membership),
+            "apiKey": made.clear_key}
+
+
+def cmd_member_add(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    user, membership = add_member(session, args.workspace, args.email, args.name, args.role)
+    out: Output = {"member": member_json(user, membership)}
+    if args.api_key:
+        out["apiKey"] = create_key(session, membership)[1]
+    return out
+
+
+def cmd_key_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    membership = members.membership_by_email(session, args.workspace, args.email.strip().lower())
+    if membership is None:
+        raise NotFound(f"{args.email} is not a member of workspace {args.workspace}")
+    key, clear = create_key(session, membership)
+    return {"apiKey": clear, "keyId": key.id}
+
+
+def cmd_key_revoke(session: Session, args: argparse.Namespace) -> Output:
+    revoke_key(session, args.key_id)
+    return {"revoked": args.key_id}
+
+
+def cmd_company_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    company = create_company(session, args.workspace, name=args.name, domains=args.domain or [],
+                             auto_add=args.auto_add)
+    return {"company": CompanyOut.of(company).model_dump(mode="json")}
+
+
+def cmd_project_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    project = create_project(session, args.workspace, name=args.name, description=args.description)
+    return {"project": {"id": project.id, "name": project.name, "description": project.description,
+                        "workspaceId": project.workspace_id, "createdAt": render(project.created_at)}}
+
+
+def cmd_issue_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    issue = create_issue(session, args.workspace, title=args.title, project_id=args.project)
+    return {"issue": {"id": issue.id, "title": issue.title, "projectId": issue.project_id,
+                      "workspaceId": issue.workspace_id, "createdAt": render(issue.created_at)}}
+
+
+# --- commands that run things ------------------------------------------------------------------
+
+def cmd_migrate(database: Database, settings: Settings, args: argparse.Namespace) -> int:
+    print(json.dumps({"migrated": True}))
+    return 0
+
+
+def cmd_serve(database: Database, settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    database.dispose()  # the server's processes open their own connections
+    uvicorn.run(
+        "laneway.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+        access_log=args.access_log, proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_demo(database: Database, settings: Settings, args: argparse.Namespace) -> int:
+    """A ready workspace and a fresh key, a curl to try, then the server."""
+    with database.unit_of_work() as session:
+        found = session.scalars(select(Workspace).where(Workspace.slug == "demo")).first()
+        if found is None:
+            made = create_workspace(session, name="Demo", admin_email="admin@demo.example",
+                                    admin_name="Demo Admin", title_quota=DEFAULT_TITLE_QUOTA)
+            clear = made.clear_key
+        else:
+            membership = session.scalars(
+                select(Membership).where(Membership.workspace_id == found.id, Membership.role == "ADMIN")
+                .order_by(Membership.created_at)
+            ).first()
+            if membership is None:
+                raise NotFound("The demo workspace has no admin")
+            clear = create_key(session, membership)[1]
+    url = f"http://{args.host}:{args.port}/api/v1/threads"
+    body = json.dumps({"text": "The export button does nothing", "painLevel": "HIGH",
+                       "contactEmail": "jsmith@example.com", "title": "Export broken", "origin": "API",
+                       "contactName": "J Smith", "notify": {"slack": False, "email": False}})
+    print(
+        f"\nLaneway is starting on http://{args.host}:{args.port} (database: {settings.database_url})\n"
+        f"API key of the demo workspace's admin: {clear}\n\nCreate a thread:\n\n"
+        f"curl -sS -X POST {url} \\\n  -H 'Authorization: Bearer {clear}' \\\n"
+        f"  -H 'Content-Type: application/json' \\\n  -d {shlex.quote(body)}\n",
+        flush=True,
+    )
+    return cmd_serve(database, settings, args)
+
+
+# --- the parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="laneway", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--workers", type=int, default=1)
+        p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+
+    serve = sub.add_parser("serve", help="serve the API")
+    server_args(serve)
+    serve.set_defaults(run=cmd_serve)
+    demo = sub.add_parser("demo", help="make a demo workspace and key, print a curl example, serve")
+    server_args(demo)
+    demo.set_defaults(run=cmd_demo)
+    sub.add_parser("migrate", help="apply pending migrations").set_defaults(run=cmd_migrate)
+
+    ws = sub.add_parser("workspace").add_subparsers(dest="action", required=True)
+    p = ws.add_parser("create")
+    p.add_argument("--name", required=True)
+    p.add_argument("--admin-email", required=True)
+    p.add_argument("--admin-name")
+    p.add_argument("--domain")
+    p.add_argument("--slack-channel")
+    p.add_argument("--slack-token")
+    p.add_argument("--title-quota", type=int, default=DEFAULT_TITLE_QUOTA)
+    p.add_argument("--publish", action="store_true")
+    p.set_defaults(write=cmd_workspace_create)
+
+    member = sub.add_parser("member").add_subparsers(dest="action", required=True)
+    p = member.add_parser("add")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--name")
+    p.add_argument("--role", default="USER", choices=["ADMIN", "USER", "VIEWER"])
+    p.add_argument("--api-key", action="store_true")
+    p.set_defaults(write=cmd_member_add)
+
+    key = sub.add_parser("key").add_subparsers(dest="action", required=True)
+    p = key.add_parser("create")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--email", required=True)
+    p.set_defaults(write=cmd_key_create)
+    p = key.add_parser("revoke")
+    p.add_argument("key_id")
+    p.set_defaults(write=cmd_key_revoke)
+
+    company = sub.add_parser("company").add_subparsers(dest="action", required=True)
+    p = company.add_parser("create")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--domain", action="append")
+    p.add_argument("--auto-add", action="store_true")
+    p.set_defaults(write=cmd_company_create)
+
+    project = sub.add_parser("project").add_subparsers(dest="action", required=True)
+    p = project.add_parser("create")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--description")
+    p.set_defaults(write=cmd_project_create)
+
+    issue = sub.add_parser("issue").add_subparsers(dest="action", required=True)
+    p = issue.add_parser("create")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--title", required=True)
+    p.add_argument("--project")
+    p.set_defaults(write=cmd_issue_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    try:
+        database = Database(make_engine(settings.database_url,
+                                        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms))
+        upgrade(database.engine)
+        write: Callable[[Session, argparse.Namespace], Output] | None = getattr(args, "write", None)
+        if write is not None:
+            with database.unit_of_work() as session:
+                out = write(session, args)
+            print(json.dumps(out, ensure_ascii=False))
+            return 0
+        code: int = args.run(database, settings, args)
+        return code
+    except AppError as exc:
+        print(f"laneway: {exc.message}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"laneway: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,33 @@
+"""All of Laneway's settings, read once from LANEWAY_* environment variables (or `.env`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LANEWAY_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///laneway.db"
+    slack_api_url: str = "https://slack.com/api"
+    smtp_url: str | None = None
+    email_from: str = "Laneway <noreply@localhost>"
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
+    cors_origins: list[str] = ["*"]
+    # v1 bodies carry no snooze end: SNOOZED set through v1 lasts this long.
+    snooze_hours: float = Field(default=24.0, gt=0)
+    # A thread whose sent createdAt is older than this is an import and notifies nobody.
+    import_threshold_seconds: int = Field(default=600, ge=0)
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    public_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def import_threshold(self) -> timedelta:
+        return timedelta(seconds=self.import_threshold_seconds)
+
+    @property
+    def snooze_period(self) -> timedelta:
+        return timedelta(hours=self.snooze_hours)

@@ -1,0 +1,1 @@
+"""Plumbing every feature uses: database, errors, request bodies, time, ids."""

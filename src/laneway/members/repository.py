@@ -1,0 +1,30 @@
+"""Every query on users and memberships, scoped to one workspace."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from laneway.members.models import Membership, User
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email)).first()
+
+
+def member_user(session: Session, workspace_id: str, user_id: str) -> tuple[User, Membership] | None:
+    """The user `user_id` with their membership, when they are a member of the workspace."""
+    row = session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id, User.id == user_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def membership_by_email(session: Session, workspace_id: str, email: str) -> Membership | None:
+    return session.scalars(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.workspace_id == workspace_id, User.email == email)
+    ).first()

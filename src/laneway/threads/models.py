@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from laneway.kit.models import Base, IdColumn, IdMixin, JSONValue
+
+PAIN_LEVELS = ("UNKNOWN", "LOW", "MEDIUM", "HIGH")
+STATES = ("NEW", "PROCESSED", "COMPLETED", "SNOOZED", "UNSNOOZED")
+ORIGINS = (
+    "INAPP", "PORTAL", "SUPPORT_PORTAL", "API", "SLACK", "SLACK_CONNECT", "INTERCOM",
+    "INTERCOM_ATTACHMENT", "ZENDESK_ATTACHMENT", "ZENDESK", "FRONT_ATTACHMENT", "EMAIL", "ZAPIER",
+    "HUBSPOT", "PLAIN", "CALENDAR", "WIDGET", "AI_CHAT", "UPVOTE", "LIVE_CHAT",
+    # Not in the reference page, but sent by clients in the wild.
+    "API_KEY_USER", "PRODUCTBOARD",
+)
+
+
+class Thread(IdMixin, Base):
+    """One piece of customer feedback: the customer's first message and its triage state."""
+
+    __tablename__ = "threads"
+    __table_args__ = (
+        # Newest-first listing, whole workspace and by state (created_at desc, id desc).
+        Index("ix_threads_workspace_created", "workspace_id", "created_at", "id"),
+        Index("ix_threads_workspace_state_created", "workspace_id", "state", "created_at", "id"),
+    )
+
+    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+    is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_inbound_message_at: Mapped[datetime | None] = mapped_column()
+    last_outbound_message_at: Mapped[datetime | None] = mapped_column()
+    last_state_change_at: Mapped[datetime | None] = mapped_column()
+    text: Mapped[str] = mapped_column(Text)
+    pain_level: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(512))
+    snoozed_until: Mapped[datetime | None] = mapped_column()
+    contact_id: Mapped[str | None] = mapped_column(
+        IdColumn, ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    company_id: Mapped[str | None] = mapped_column(
+        IdColumn, ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    # reporter and assignee are users (the member ids the API shows), checked to be members.
+    reporter_id: Mapped[str | None] = mapped_column(IdColumn, ForeignKey("users.id", ondelete="SET NULL"))
+    assignee_id: Mapped[str | None] = mapped_column(IdColumn, ForeignKey("users.id", ondelete="SET NULL"))
+    attachments: Mapped[list[Any]] = mapped_column(JSONValue, default=list)
+    recording_id: Mapped[str | None] = mapped_column(String(255))
+    video_id: Mapped[str | None] = mapped_column(String(255))
+    slack_channel_id: Mapped[str | None] = mapped_column(String(255))
+    linear_attachment_id: Mapped[str | None] = mapped_column(String(255))
+    intercom_id: Mapped[str | None] = mapped_column(String(255))
+    front_id: Mapped[str | None] = mapped_column(String(255))
+    zendesk_id: Mapped[str | None] = mapped_column(String(255))
+    hubspot_id: Mapped[str | None] = mapped_column(String(255))
+    plain_id: Mapped[str | None] = mapped_column(String(255))
+    productboard_id: Mapped[str | None] = mapped_column(String(255))
+    slack_reply_id: Mapped[str | None] = mapped_column(String(255))
+    unique_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class ThreadProject(Base):
+    """A thread linked to a roadmap project."""
+
+    __tablename__ = "thread_projects"
+    __table_args__ = (Index("ix_thread_projects_project", "workspace_id", "project_id"),)
+
+    thread_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class ThreadIssue(Base):
+    """A thread linked to a roadmap issue."""
+
+    __tablename__ = "thread_issues"
+    __table_args__ = (Index("ix_thread_issues_issue", "workspace_id", "issue_id"),)
+
+    thread_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
+    issue_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column()

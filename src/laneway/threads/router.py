@@ -1,0 +1,41 @@
+"""The v1 thread routes, served under /api/v1/threads and the older /api/v1/insights."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from laneway.auth.dependencies import CurrentCaller
+from laneway.companies.schemas import CompanyOut
+from laneway.contacts.schemas import ContactOut
+from laneway.kit.body import json_body
+from laneway.kit.web import AppSettings, DbSession
+from laneway.members.schemas import MemberOut
+from laneway.threads import service
+from laneway.threads.schemas import CreatedThreadOut, CreateThread, LinkedIssueOut, LinkedProjectOut, ThreadOut
+from laneway.workspaces.schemas import WorkspaceEmbedOut
+
+router = APIRouter()
+
+
+@router.post("", response_model=CreatedThreadOut, summary="Create thread")
+def create_thread(
+    session: DbSession,
+    caller: CurrentCaller,
+    body: Annotated[CreateThread, Depends(json_body(CreateThread))],
+    settings: AppSettings,
+) -> CreatedThreadOut:
+    rules = service.ThreadRules(
+        snooze_period=settings.snooze_period, import_threshold=settings.import_threshold
+    )
+    created = service.create_thread(session, caller, body, rules)
+    return CreatedThreadOut(
+        **ThreadOut.columns(created.thread),
+        linked_projects=[LinkedProjectOut.of(p) for p in created.projects],
+        linked_issues=[LinkedIssueOut.of(i) for i in created.issues],
+        workspace=WorkspaceEmbedOut.of(created.workspace),
+        company=CompanyOut.of(created.company) if created.company else None,
+        contact=ContactOut.of(created.contact),
+        reporter=MemberOut.of(*created.reporter),
+    )

@@ -1,0 +1,161 @@
+"""The thread as clients send it and as Laneway answers it (the reference page, field by field)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AliasChoices, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+
+from laneway.companies.schemas import CompanyOut
+from laneway.contacts.emails import Email, parse_email
+from laneway.contacts.schemas import ContactOut
+from laneway.issues.models import Issue
+from laneway.kit.schema import DateTimeIn, NonBlank, RequestSchema, ResponseSchema, Timestamp
+from laneway.kit.time import check_plausible, utcnow
+from laneway.members.schemas import MemberOut
+from laneway.projects.models import Project
+from laneway.threads.models import Thread
+from laneway.workspaces.schemas import WorkspaceEmbedOut
+
+PainLevel = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH"]
+State = Literal["NEW", "PROCESSED", "COMPLETED", "SNOOZED", "UNSNOOZED"]
+Origin = Literal[
+    "INAPP", "PORTAL", "SUPPORT_PORTAL", "API", "SLACK", "SLACK_CONNECT", "INTERCOM",
+    "INTERCOM_ATTACHMENT", "ZENDESK_ATTACHMENT", "ZENDESK", "FRONT_ATTACHMENT", "EMAIL", "ZAPIER",
+    "HUBSPOT", "PLAIN", "CALENDAR", "WIDGET", "AI_CHAT", "UPVOTE", "LIVE_CHAT",
+    "API_KEY_USER", "PRODUCTBOARD",
+]
+FUTURE_SKEW_SECONDS = 300
+
+
+def _email(value: str) -> str:
+    return parse_email(value).address
+
+
+def _plausible(value: datetime) -> datetime:
+    check_plausible(value, utcnow(), timedelta(seconds=FUTURE_SKEW_SECONDS))
+    return value
+
+
+# Validated and normalised (trimmed, lower case); the service re-parses it for the key.
+EmailIn = Annotated[StrictStr, AfterValidator(_email)]
+PastDateTime = Annotated[DateTimeIn, AfterValidator(_plausible)]
+
+
+class Notify(RequestSchema):
+    slack: StrictBool = False
+    email: StrictBool = False
+
+
+class CreateThread(RequestSchema):
+    text: NonBlank = Field(min_length=1)
+    pain_level: PainLevel
+    # `email` and `actorName` are what a published MCP server sends.
+    contact_email: EmailIn = Field(validation_alias=AliasChoices("contactEmail", "email"))
+    title: StrictStr | None = Field(default=None, max_length=512)
+    state: State | None = None
+    origin: Origin | None = None
+    contact_name: StrictStr | None = Field(
+        default=None, max_length=255, validation_alias=AliasChoices("contactName", "actorName")
+    )
+    assignee_id: StrictStr | None = None
+    project_id: StrictStr | None = None
+    issue_id: StrictStr | None = None
+    company_id: StrictStr | None = None
+    created_at: PastDateTime | None = None
+    updated_at: PastDateTime | None = None
+    notify: Notify | None = None
+
+    @field_validator("updated_at")
+    @classmethod
+    def _not_before_created(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        created = info.data.get("created_at")
+        if value is not None and created is not None and value < created:
+            raise ValueError("must not be before createdAt")
+        return value
+
+    @property
+    def email(self) -> Email:
+        return parse_email(self.contact_email)
+
+
+class LinkedProjectOut(ResponseSchema):
+    id: str
+    name: str
+    description: str | None
+    state: str | None
+    linear_project_id: str | None
+
+    @classmethod
+    def of(cls, project: Project) -> LinkedProjectOut:
+        return cls(id=project.id, name=project.name, description=project.description, state=project.state,
+                   linear_project_id=project.linear_project_id)
+
+
+class LinkedIssueOut(ResponseSchema):
+    id: str
+    title: str
+    project_id: str | None
+    state: str | None
+    linear_issue_id: str | None
+
+    @classmethod
+    def of(cls, issue: Issue) -> LinkedIssueOut:
+        return cls(id=issue.id, title=issue.title, project_id=issue.project_id, state=issue.state,
+                   linear_issue_id=issue.linear_issue_id)
+
+
+class ThreadOut(ResponseSchema):
+    id: str
+    created_at: Timestamp
+    updated_at: Timestamp
+    is_deleted: bool
+    is_read: bool
+    last_inbound_message_at: Timestamp | None
+    last_outbound_message_at: Timestamp | None
+    last_state_change_at: Timestamp | None
+    text: str
+    pain_level: PainLevel
+    state: State
+    origin: Origin
+    title: str | None
+    snoozed_until: Timestamp | None
+    workspace_id: str
+    contact_id: str | None
+    company_id: str | None
+    reporter_id: str | None
+    assignee_id: str | None
+    attachments: list[Any]
+    recording_id: str | None
+    video_id: str | None
+    slack_channel_id: str | None
+    linear_attachment_id: str | None
+    intercom_id: str | None
+    front_id: str | None
+    zendesk_id: str | None
+    hubspot_id: str | None
+    plain_id: str | None
+    productboard_id: str | None
+    slack_reply_id: str | None
+    unique_id: str | None
+    linked_projects: list[LinkedProjectOut]
+    linked_issues: list[LinkedIssueOut]
+
+    @staticmethod
+    def columns(thread: Thread) -> dict[str, Any]:
+        """The thread's own fields, by attribute name."""
+        return {
+            name: getattr(thread, name)
+            for name in ThreadOut.model_fields
+            if name not in ("linked_projects", "linked_issues")
+        }
+
+
+class CreatedThreadOut(ThreadOut):
+    """The answer to POST /threads: the thread with its workspace, company, contact, reporter."""
+
+    workspace: WorkspaceEmbedOut
+    company: CompanyOut | None
+    contact: ContactOut
+    reporter: MemberOut

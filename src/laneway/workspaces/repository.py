@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from laneway.workspaces.models import Workspace
+
+
+def get(session: Session, workspace_id: str, *, fresh: bool = False) -> Workspace | None:
+    """The workspace; `fresh` re-reads it when this session may hold an older copy."""
+    return session.get(Workspace, workspace_id, populate_existing=fresh)
+
+
+def slug_taken(session: Session, slug: str) -> bool:
+    return session.scalar(select(Workspace.id).where(Workspace.slug == slug)) is not None
+
+
+def take_generated_title(session: Session, workspace_id: str) -> bool:
+    """Spend one generated title if any are left; atomic, so concurrent creates never overspend."""
+    spent = session.execute(
+        update(Workspace)
+        .where(Workspace.id == workspace_id, Workspace.remaining_generated_thread_titles > 0)
+        .values(remaining_generated_thread_titles=Workspace.remaining_generated_thread_titles - 1)
+        .returning(Workspace.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return spent is not None
