@@ -39,18 +39,26 @@ Output = dict[str, Any]
 
 def workspace_json(workspace: Workspace) -> Output:
     return {
-        "id": workspace.id, "name": workspace.name, "slug": workspace.slug, "domain": workspace.domain,
+        "id": workspace.id,
+        "name": workspace.name,
+        "slug": workspace.slug,
+        "domain": workspace.domain,
         "isPublished": workspace.is_published,
         "remainingGeneratedThreadTitles": workspace.remaining_generated_thread_titles,
         "slackSettings": {"notificationChannelId": workspace.slack_notification_channel_id},
-        "createdAt": render(workspace.created_at), "updatedAt": render(workspace.updated_at),
+        "createdAt": render(workspace.created_at),
+        "updatedAt": render(workspace.updated_at),
     }
 
 
 def member_json(user: User, membership: Membership) -> Output:
     return {
-        "id": user.id, "membershipId": membership.id, "email": user.email, "name": user.name,
-        "role": membership.role, "workspaceId": membership.workspace_id,
+        "id": user.id,
+        "membershipId": membership.id,
+        "email": user.email,
+        "name": user.name,
+        "role": membership.role,
+        "workspaceId": membership.workspace_id,
     }
 
 
@@ -63,14 +71,24 @@ def _require_workspace(session: Session, workspace_id: str) -> Workspace:
 
 # --- commands that write: each gets a session inside one transaction ---------------------------
 
+
 def cmd_workspace_create(session: Session, args: argparse.Namespace) -> Output:
     made = create_workspace(
-        session, name=args.name, admin_email=args.admin_email, admin_name=args.admin_name,
-        domain=args.domain, slack_channel=args.slack_channel, slack_token=args.slack_token,
-        title_quota=args.title_quota, publish=args.publish,
+        session,
+        name=args.name,
+        admin_email=args.admin_email,
+        admin_name=args.admin_name,
+        domain=args.domain,
+        slack_channel=args.slack_channel,
+        slack_token=args.slack_token,
+        title_quota=args.title_quota,
+        publish=args.publish,
     )
-    return {"workspace": workspace_json(made.workspace), "member": member_json(made.admin, made.membership),
-            "apiKey": made.clear_key}
+    return {
+        "workspace": workspace_json(made.workspace),
+        "member": member_json(made.admin, made.membership),
+        "apiKey": made.clear_key,
+    }
 
 
 def cmd_member_add(session: Session, args: argparse.Namespace) -> Output:
@@ -98,26 +116,42 @@ def cmd_key_revoke(session: Session, args: argparse.Namespace) -> Output:
 
 def cmd_company_create(session: Session, args: argparse.Namespace) -> Output:
     _require_workspace(session, args.workspace)
-    company = create_company(session, args.workspace, name=args.name, domains=args.domain or [],
-                             auto_add=args.auto_add)
+    company = create_company(
+        session, args.workspace, name=args.name, domains=args.domain or [], auto_add=args.auto_add
+    )
     return {"company": CompanyOut.of(company).model_dump(mode="json")}
 
 
 def cmd_project_create(session: Session, args: argparse.Namespace) -> Output:
     _require_workspace(session, args.workspace)
     project = create_project(session, args.workspace, name=args.name, description=args.description)
-    return {"project": {"id": project.id, "name": project.name, "description": project.description,
-                        "workspaceId": project.workspace_id, "createdAt": render(project.created_at)}}
+    return {
+        "project": {
+            "id": project.id,
+            "name": project.name,
+            "description": project.description,
+            "workspaceId": project.workspace_id,
+            "createdAt": render(project.created_at),
+        }
+    }
 
 
 def cmd_issue_create(session: Session, args: argparse.Namespace) -> Output:
     _require_workspace(session, args.workspace)
     issue = create_issue(session, args.workspace, title=args.title, project_id=args.project)
-    return {"issue": {"id": issue.id, "title": issue.title, "projectId": issue.project_id,
-                      "workspaceId": issue.workspace_id, "createdAt": render(issue.created_at)}}
+    return {
+        "issue": {
+            "id": issue.id,
+            "title": issue.title,
+            "projectId": issue.project_id,
+            "workspaceId": issue.workspace_id,
+            "createdAt": render(issue.created_at),
+        }
+    }
 
 
 # --- commands that run things ------------------------------------------------------------------
+
 
 def cmd_migrate(database: Database, settings: Settings, args: argparse.Namespace) -> int:
     print(json.dumps({"migrated": True}))
@@ -129,8 +163,13 @@ def cmd_serve(database: Database, settings: Settings, args: argparse.Namespace) 
 
     database.dispose()  # the server's processes open their own connections
     uvicorn.run(
-        "laneway.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-        access_log=args.access_log, proxy_headers=True,
+        "laneway.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+        proxy_headers=True,
     )
     return 0
 
@@ -140,21 +179,35 @@ def cmd_demo(database: Database, settings: Settings, args: argparse.Namespace) -
     with database.unit_of_work() as session:
         found = session.scalars(select(Workspace).where(Workspace.slug == "demo")).first()
         if found is None:
-            made = create_workspace(session, name="Demo", admin_email="admin@demo.example",
-                                    admin_name="Demo Admin", title_quota=DEFAULT_TITLE_QUOTA)
+            made = create_workspace(
+                session,
+                name="Demo",
+                admin_email="admin@demo.example",
+                admin_name="Demo Admin",
+                title_quota=DEFAULT_TITLE_QUOTA,
+            )
             clear = made.clear_key
         else:
             membership = session.scalars(
-                select(Membership).where(Membership.workspace_id == found.id, Membership.role == "ADMIN")
+                select(Membership)
+                .where(Membership.workspace_id == found.id, Membership.role == "ADMIN")
                 .order_by(Membership.created_at)
             ).first()
             if membership is None:
                 raise NotFound("The demo workspace has no admin")
             clear = create_key(session, membership)[1]
     url = f"http://{args.host}:{args.port}/api/v1/threads"
-    body = json.dumps({"text": "The export button does nothing", "painLevel": "HIGH",
-                       "contactEmail": "jsmith@example.com", "title": "Export broken", "origin": "API",
-                       "contactName": "J Smith", "notify": {"slack": False, "email": False}})
+    body = json.dumps(
+        {
+            "text": "The export button does nothing",
+            "painLevel": "HIGH",
+            "contactEmail": "jsmith@example.com",
+            "title": "Export broken",
+            "origin": "API",
+            "contactName": "J Smith",
+            "notify": {"slack": False, "email": False},
+        }
+    )
     print(
         f"\nLaneway is starting on http://{args.host}:{args.port} (database: {settings.database_url})\n"
         f"API key of the demo workspace's admin: {clear}\n\nCreate a thread:\n\n"
@@ -166,6 +219,7 @@ def cmd_demo(database: Database, settings: Settings, args: argparse.Namespace) -
 
 
 # --- the parser --------------------------------------------------------------------------------
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="laneway", description=__doc__.splitlines()[0] if __doc__ else None)
@@ -243,8 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     try:
-        database = Database(make_engine(settings.database_url,
-                                        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms))
+        database = Database(
+            make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        )
         upgrade(database.engine)
         write: Callable[[Session, argparse.Namespace], Output] | None = getattr(args, "write", None)
         if write is not None:
@@ -258,7 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"laneway: {exc.message}", file=sys.stderr)
         return 1
     except (SQLAlchemyError, OSError) as exc:
-        print(f"laneway: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        print(
+            f"laneway: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
         return 130

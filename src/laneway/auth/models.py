@@ -14,7 +14,9 @@ class ApiKey(IdMixin, Base):
 
     __tablename__ = "api_keys"
 
-    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
     membership_id: Mapped[str] = mapped_column(
         IdColumn, ForeignKey("memberships.id", ondelete="CASCADE"), index=True
     )

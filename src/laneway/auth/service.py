@@ -56,8 +56,14 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
         raise Unauthorized("The Authorization header must be `Bearer <API key>`")
     digest = hash_key(token)
     row = session.execute(
-        select(ApiKey.id, ApiKey.key_hash, Membership.id, Membership.workspace_id, Membership.user_id,
-               Membership.role)
+        select(
+            ApiKey.id,
+            ApiKey.key_hash,
+            Membership.id,
+            Membership.workspace_id,
+            Membership.user_id,
+            Membership.role,
+        )
         .join(Membership, Membership.id == ApiKey.membership_id)
         .where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
     ).first()
@@ -65,5 +71,6 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
     if row is None or not hmac.compare_digest(row[1], digest):
         raise Unauthorized("Invalid or revoked API key")
     key_id, _, membership_id, workspace_id, user_id, role = row
-    return Caller(workspace_id=workspace_id, user_id=user_id, membership_id=membership_id, role=role,
-                  key_id=key_id)
+    return Caller(
+        workspace_id=workspace_id, user_id=user_id, membership_id=membership_id, role=role, key_id=key_id
+    )

@@ -11,7 +11,9 @@ from laneway.kit.models import Base, IdColumn, IdMixin, JSONValue, TimestampMixi
 class Company(IdMixin, TimestampMixin, Base):
     __tablename__ = "companies"
 
-    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(255))
     # Also kept row by row in company_domains, which is what matching by domain reads.
     domains: Mapped[list[Any]] = mapped_column(JSONValue, default=list)

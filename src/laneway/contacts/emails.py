@@ -31,7 +31,11 @@ def parse_email(raw: str) -> Email:
         raise ValueError(f"must be at most {MAX_LENGTH} characters")
     try:
         valid = email_validator.validate_email(
-            text, check_deliverability=False, allow_display_name=False, allow_domain_literal=False
+            text,
+            check_deliverability=False,
+            allow_display_name=False,
+            allow_domain_literal=False,
+            strict=True,  # RFC 5321 limits, such as 64 characters before the @
         )
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid email address: {exc}") from None

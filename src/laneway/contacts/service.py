@@ -33,9 +33,16 @@ def upsert_contact(session: Session, workspace_id: str, email: Email, name: str 
             Contact,
             ["workspace_id", "email_key"],
             {
-                "id": new_id(), "workspace_id": workspace_id, "email": email.address,
-                "email_key": email.key, "email_domain": email.domain, "name": name,
-                "created_at": now, "updated_at": now, "is_deleted": False, "version": 1,
+                "id": new_id(),
+                "workspace_id": workspace_id,
+                "email": email.address,
+                "email_key": email.key,
+                "email_domain": email.domain,
+                "name": name,
+                "created_at": now,
+                "updated_at": now,
+                "is_deleted": False,
+                "version": 1,
             },
         )
         existing = repository.by_email_key(session, workspace_id, email.key)

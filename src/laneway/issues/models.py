@@ -11,8 +11,12 @@ class Issue(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "issues"
 
-    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
-    project_id: Mapped[str | None] = mapped_column(IdColumn, ForeignKey("projects.id", ondelete="SET NULL"), index=True)
+    workspace_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    project_id: Mapped[str | None] = mapped_column(
+        IdColumn, ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(512))
     description: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str | None] = mapped_column(String(64))

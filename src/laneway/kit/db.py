@@ -77,8 +77,7 @@ class Database:
             yield session
             if write:
                 session.commit()
-            else:
-                session.rollback()
+            # A read transaction just ends: close() below releases it, keeping loaded objects usable.
         except BaseException:
             session.rollback()
             raise

@@ -97,8 +97,14 @@ def error_response(error: AppError) -> JSONResponse:
 
 
 _BY_STATUS: dict[int, type[AppError]] = {
-    400: BadRequest, 401: Unauthorized, 403: Forbidden, 404: NotFound, 405: MethodNotSupported,
-    409: Conflict, 413: PayloadTooLarge, 429: TooManyRequests,
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    405: MethodNotSupported,
+    409: Conflict,
+    413: PayloadTooLarge,
+    429: TooManyRequests,
 }
 
 
@@ -126,8 +132,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_request_validation(request: Request, exc: Exception) -> JSONResponse:
         # Path and query parameters declared on routes; bodies go through kit.body.
         assert isinstance(exc, RequestValidationError)
-        issues = [Issue([str(p) for p in err.get("loc", ())[1:]] or ["query"], str(err.get("msg", "invalid")))
-                  for err in exc.errors()]
+        issues = [
+            Issue([str(p) for p in err.get("loc", ())[1:]] or ["query"], str(err.get("msg", "invalid")))
+            for err in exc.errors()
+        ]
         return error_response(validation_error(issues or [Issue([], "invalid request")]))
 
     app.add_exception_handler(AppError, on_app_error)

@@ -61,5 +61,3 @@ def is_current(engine: Engine) -> bool:
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     return current == ScriptDirectory(str(MIGRATIONS)).get_current_head()
-
-

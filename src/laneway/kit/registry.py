@@ -14,6 +14,18 @@ from laneway.workspaces.models import Workspace
 metadata = Base.metadata
 
 __all__ = [
-    "ApiKey", "Company", "CompanyDomain", "Contact", "Issue", "Membership", "OutboxMessage", "Project",
-    "Thread", "ThreadIssue", "ThreadProject", "User", "Workspace", "metadata",
+    "ApiKey",
+    "Company",
+    "CompanyDomain",
+    "Contact",
+    "Issue",
+    "Membership",
+    "OutboxMessage",
+    "Project",
+    "Thread",
+    "ThreadIssue",
+    "ThreadProject",
+    "User",
+    "Workspace",
+    "metadata",
 ]

@@ -8,13 +8,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_if_absent(session: Session, model: Any, conflict_columns: list[str], values: dict[str, Any]) -> bool:
+def insert_if_absent(
+    session: Session, model: Any, conflict_columns: list[str], values: dict[str, Any]
+) -> bool:
     """Insert one row unless a row with the same `conflict_columns` exists (or is being
     inserted by a concurrent transaction, which this waits for). True when inserted."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns)
+        insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict_columns)
         .returning(model.__table__.c.id)
     )
     return session.execute(statement).first() is not None

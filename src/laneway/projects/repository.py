@@ -19,7 +19,10 @@ def get(session: Session, workspace_id: str, project_id: str) -> Project | None:
 def many(session: Session, workspace_id: str, project_ids: Sequence[str]) -> list[Project]:
     if not project_ids:
         return []
-    return list(session.scalars(
-        select(Project).where(Project.workspace_id == workspace_id, Project.id.in_(list(project_ids)))
-        .order_by(Project.created_at, Project.id)
-    ))
+    return list(
+        session.scalars(
+            select(Project)
+            .where(Project.workspace_id == workspace_id, Project.id.in_(list(project_ids)))
+            .order_by(Project.created_at, Project.id)
+        )
+    )

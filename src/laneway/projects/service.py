@@ -9,7 +9,9 @@ from laneway.projects import repository
 from laneway.projects.models import Project
 
 
-def create_project(session: Session, workspace_id: str, *, name: str, description: str | None = None) -> Project:
+def create_project(
+    session: Session, workspace_id: str, *, name: str, description: str | None = None
+) -> Project:
     """A new project in the workspace."""
     if not name.strip() or len(name) > 255:
         raise BadRequest("name must be 1 to 255 characters and not blank")

@@ -11,11 +11,29 @@ from laneway.kit.models import Base, IdColumn, IdMixin, JSONValue
 PAIN_LEVELS = ("UNKNOWN", "LOW", "MEDIUM", "HIGH")
 STATES = ("NEW", "PROCESSED", "COMPLETED", "SNOOZED", "UNSNOOZED")
 ORIGINS = (
-    "INAPP", "PORTAL", "SUPPORT_PORTAL", "API", "SLACK", "SLACK_CONNECT", "INTERCOM",
-    "INTERCOM_ATTACHMENT", "ZENDESK_ATTACHMENT", "ZENDESK", "FRONT_ATTACHMENT", "EMAIL", "ZAPIER",
-    "HUBSPOT", "PLAIN", "CALENDAR", "WIDGET", "AI_CHAT", "UPVOTE", "LIVE_CHAT",
+    "INAPP",
+    "PORTAL",
+    "SUPPORT_PORTAL",
+    "API",
+    "SLACK",
+    "SLACK_CONNECT",
+    "INTERCOM",
+    "INTERCOM_ATTACHMENT",
+    "ZENDESK_ATTACHMENT",
+    "ZENDESK",
+    "FRONT_ATTACHMENT",
+    "EMAIL",
+    "ZAPIER",
+    "HUBSPOT",
+    "PLAIN",
+    "CALENDAR",
+    "WIDGET",
+    "AI_CHAT",
+    "UPVOTE",
+    "LIVE_CHAT",
     # Not in the reference page, but sent by clients in the wild.
-    "API_KEY_USER", "PRODUCTBOARD",
+    "API_KEY_USER",
+    "PRODUCTBOARD",
 )
 
 
@@ -73,8 +91,12 @@ class ThreadProject(Base):
     __tablename__ = "thread_projects"
     __table_args__ = (Index("ix_thread_projects_project", "workspace_id", "project_id"),)
 
-    thread_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
-    project_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column()
 
@@ -85,7 +107,11 @@ class ThreadIssue(Base):
     __tablename__ = "thread_issues"
     __table_args__ = (Index("ix_thread_issues_issue", "workspace_id", "issue_id"),)
 
-    thread_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
-    issue_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True
+    )
+    issue_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True
+    )
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column()

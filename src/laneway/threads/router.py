@@ -13,7 +13,13 @@ from laneway.kit.body import json_body
 from laneway.kit.web import AppSettings, DbSession
 from laneway.members.schemas import MemberOut
 from laneway.threads import service
-from laneway.threads.schemas import CreatedThreadOut, CreateThread, LinkedIssueOut, LinkedProjectOut, ThreadOut
+from laneway.threads.schemas import (
+    CreatedThreadOut,
+    CreateThread,
+    LinkedIssueOut,
+    LinkedProjectOut,
+    ThreadOut,
+)
 from laneway.workspaces.schemas import WorkspaceEmbedOut
 
 router = APIRouter()

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AliasChoices, Field, StrictBool, StrictStr, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from laneway.companies.schemas import CompanyOut
 from laneway.contacts.emails import Email, parse_email
@@ -21,10 +29,28 @@ from laneway.workspaces.schemas import WorkspaceEmbedOut
 PainLevel = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH"]
 State = Literal["NEW", "PROCESSED", "COMPLETED", "SNOOZED", "UNSNOOZED"]
 Origin = Literal[
-    "INAPP", "PORTAL", "SUPPORT_PORTAL", "API", "SLACK", "SLACK_CONNECT", "INTERCOM",
-    "INTERCOM_ATTACHMENT", "ZENDESK_ATTACHMENT", "ZENDESK", "FRONT_ATTACHMENT", "EMAIL", "ZAPIER",
-    "HUBSPOT", "PLAIN", "CALENDAR", "WIDGET", "AI_CHAT", "UPVOTE", "LIVE_CHAT",
-    "API_KEY_USER", "PRODUCTBOARD",
+    "INAPP",
+    "PORTAL",
+    "SUPPORT_PORTAL",
+    "API",
+    "SLACK",
+    "SLACK_CONNECT",
+    "INTERCOM",
+    "INTERCOM_ATTACHMENT",
+    "ZENDESK_ATTACHMENT",
+    "ZENDESK",
+    "FRONT_ATTACHMENT",
+    "EMAIL",
+    "ZAPIER",
+    "HUBSPOT",
+    "PLAIN",
+    "CALENDAR",
+    "WIDGET",
+    "AI_CHAT",
+    "UPVOTE",
+    "LIVE_CHAT",
+    "API_KEY_USER",
+    "PRODUCTBOARD",
 ]
 FUTURE_SKEW_SECONDS = 300
 
@@ -89,8 +115,13 @@ class LinkedProjectOut(ResponseSchema):
 
     @classmethod
     def of(cls, project: Project) -> LinkedProjectOut:
-        return cls(id=project.id, name=project.name, description=project.description, state=project.state,
-                   linear_project_id=project.linear_project_id)
+        return cls(
+            id=project.id,
+            name=project.name,
+            description=project.description,
+            state=project.state,
+            linear_project_id=project.linear_project_id,
+        )
 
 
 class LinkedIssueOut(ResponseSchema):
@@ -102,8 +133,13 @@ class LinkedIssueOut(ResponseSchema):
 
     @classmethod
     def of(cls, issue: Issue) -> LinkedIssueOut:
-        return cls(id=issue.id, title=issue.title, project_id=issue.project_id, state=issue.state,
-                   linear_issue_id=issue.linear_issue_id)
+        return cls(
+            id=issue.id,
+            title=issue.title,
+            project_id=issue.project_id,
+            state=issue.state,
+            linear_issue_id=issue.linear_issue_id,
+        )
 
 
 class ThreadOut(ResponseSchema):

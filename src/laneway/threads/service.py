@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from laneway.auth.caller import Caller
+from laneway.companies import repository as companies
 from laneway.companies.models import Company
 from laneway.companies.service import company_for_domain, require_company
-from laneway.companies import repository as companies
 from laneway.contacts.models import Contact
 from laneway.contacts.service import upsert_contact
 from laneway.issues.models import Issue
@@ -68,7 +68,11 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
 
     email = data.email
     contact = upsert_contact(session, workspace_id, email, data.contact_name).contact
-    company = sent_company or _company_of(session, contact) or company_for_domain(session, workspace_id, email.domain)
+    company = (
+        sent_company
+        or _company_of(session, contact)
+        or company_for_domain(session, workspace_id, email.domain)
+    )
     if company is not None and contact.company_id is None:
         contact.company_id = company.id
         contact.version += 1
@@ -107,8 +111,13 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     workspace = workspaces.get(session, workspace_id, fresh=True)
     assert workspace is not None
     return CreatedThread(
-        thread=thread, workspace=workspace, contact=contact, company=company, reporter=reporter,
-        projects=[project] if project else [], issues=[issue] if issue else [],
+        thread=thread,
+        workspace=workspace,
+        contact=contact,
+        company=company,
+        reporter=reporter,
+        projects=[project] if project else [],
+        issues=[issue] if issue else [],
     )
 
 
@@ -127,7 +136,9 @@ def _title(session: Session, workspace_id: str, data: CreateThread) -> str | Non
     return None
 
 
-def _queue_notifications(session: Session, thread: Thread, data: CreateThread, import_before: datetime) -> None:
+def _queue_notifications(
+    session: Session, thread: Thread, data: CreateThread, import_before: datetime
+) -> None:
     if data.notify is None or thread.created_at < import_before:
         return  # nothing asked for, or an import of old feedback: tell nobody
     payload = {"threadId": thread.id, "contactId": thread.contact_id}

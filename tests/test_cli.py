@@ -1,0 +1,120 @@
+"""The operator commands: their JSON outputs are a contract (spec/cli.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from laneway.cli import main
+
+
+@pytest.fixture
+def run(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], workdir: Path
+) -> Any:
+    monkeypatch.setenv("LANEWAY_DATABASE_URL", database_url)
+
+    def invoke(*args: str, ok: bool = True) -> Any:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        if not ok:
+            assert code != 0 and out == "" and len(err.strip().splitlines()) == 1, (code, out, err)
+            return err
+        assert code == 0, err
+        return json.loads(out)
+
+    return invoke
+
+
+def test_workspace_member_key_company_project_issue(run: Any) -> None:
+    made = run(
+        "workspace",
+        "create",
+        "--name",
+        "CLI Co",
+        "--admin-email",
+        "Boss@CLI.example",
+        "--admin-name",
+        "Boss",
+        "--domain",
+        "cli.example",
+        "--slack-channel",
+        "C9",
+        "--title-quota",
+        "3",
+        "--publish",
+    )
+    ws = made["workspace"]
+    assert made["apiKey"].startswith("pl_")
+    assert (ws["name"], ws["domain"], ws["isPublished"], ws["remainingGeneratedThreadTitles"]) == (
+        "CLI Co",
+        "cli.example",
+        True,
+        3,
+    )
+    assert ws["slackSettings"] == {"notificationChannelId": "C9"}
+    assert (made["member"]["email"], made["member"]["role"]) == ("boss@cli.example", "ADMIN")
+    assert made["member"]["membershipId"] != made["member"]["id"]
+
+    user = run(
+        "member", "add", "--workspace", ws["id"], "--email", "u@cli.example", "--role", "VIEWER", "--api-key"
+    )
+    assert user["member"]["role"] == "VIEWER"
+    assert user["apiKey"].startswith("pl_")
+    plain = run("member", "add", "--workspace", ws["id"], "--email", "p@cli.example")
+    assert "apiKey" not in plain
+    assert plain["member"]["role"] == "USER"
+
+    key = run("key", "create", "--workspace", ws["id"], "--email", "boss@cli.example")
+    assert key["apiKey"].startswith("pl_")
+    assert key["apiKey"] != made["apiKey"]
+    assert run("key", "revoke", key["keyId"]) == {"revoked": key["keyId"]}
+
+    company = run(
+        "company",
+        "create",
+        "--workspace",
+        ws["id"],
+        "--name",
+        "Acme",
+        "--domain",
+        "acme.example",
+        "--domain",
+        "acme.test",
+        "--auto-add",
+    )["company"]
+    assert (company["domains"], company["autoAdd"], company["workspaceId"]) == (
+        ["acme.example", "acme.test"],
+        True,
+        ws["id"],
+    )
+    project = run("project", "create", "--workspace", ws["id"], "--name", "Roadmap", "--description", "Q1")[
+        "project"
+    ]
+    issue = run("issue", "create", "--workspace", ws["id"], "--title", "Bug", "--project", project["id"])[
+        "issue"
+    ]
+    assert issue["projectId"] == project["id"]
+
+
+def test_failures_exit_non_zero_with_one_line(run: Any) -> None:
+    assert "No workspace" in run("member", "add", "--workspace", "nope", "--email", "a@b.example", ok=False)
+    assert "No API key" in run("key", "revoke", "nope", ok=False)
+    ws = run("workspace", "create", "--name", "Fail Co", "--admin-email", "f@fail.example")["workspace"]
+    assert "domains" in run(
+        "company", "create", "--workspace", ws["id"], "--name", "X", "--domain", "HTTPS://X", ok=False
+    )
+    assert "already a member" in run(
+        "member", "add", "--workspace", ws["id"], "--email", "F@fail.example", ok=False
+    )
+    assert "not a member" in run(
+        "key", "create", "--workspace", ws["id"], "--email", "x@fail.example", ok=False
+    )
+    run("issue", "create", "--workspace", ws["id"], "--title", "T", "--project", "missing", ok=False)
+
+
+def test_migrate_reports_success(run: Any) -> None:
+    assert run("migrate") == {"migrated": True}
