@@ -21,7 +21,9 @@ def run(
         code = main(list(args))
         out, err = capsys.readouterr()
         if not ok:
-            assert code != 0 and out == "" and len(err.strip().splitlines()) == 1, (code, out, err)
+            assert code != 0, (out, err)
+            assert out == ""
+            assert len(err.strip().splitlines()) == 1, err
             return err
         assert code == 0, err
         return json.loads(out)
