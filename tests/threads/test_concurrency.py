@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -54,3 +57,23 @@ def test_concurrent_creates_never_overspend_the_title_quota(live_server: str, da
     assert len(titled) == 5
     assert min(r.json()["workspace"]["remainingGeneratedThreadTitles"] for r in responses) == 0
     assert workspace.count(Thread) == 20
+
+
+def test_a_slow_client_does_not_hold_up_other_writers(live_server: str, workspace: WorkspaceFixture) -> None:
+    body = json.dumps(thread_body()).encode()
+    host, port = live_server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as slow:
+        head = (
+            f"POST /api/v1/threads HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {workspace.admin.key}\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        slow.sendall(head.encode() + body[:10])  # authenticated, body still on its way
+        time.sleep(0.3)
+        with httpx.Client(base_url=live_server, timeout=5) as http:
+            started = time.monotonic()
+            fast = http.post("/api/v1/threads", json=thread_body(), headers=workspace.admin.headers)
+            assert fast.status_code == 200
+            assert time.monotonic() - started < 3
+        slow.sendall(body[10:])
+        assert slow.recv(65536).startswith(b"HTTP/1.1 200")
+    assert workspace.count(Thread) == 2

@@ -27,9 +27,9 @@ router = APIRouter()
 
 @router.post("", response_model=CreatedThreadOut, summary="Create thread")
 def create_thread(
-    session: DbSession,
     caller: CurrentCaller,
     body: Annotated[CreateThread, Depends(json_body(CreateThread))],
+    session: DbSession,
     settings: AppSettings,
 ) -> CreatedThreadOut:
     rules = service.ThreadRules(
