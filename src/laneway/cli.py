@@ -119,7 +119,7 @@ def cmd_company_create(session: Session, args: argparse.Namespace) -> Output:
     company = create_company(
         session, args.workspace, name=args.name, domains=args.domain or [], auto_add=args.auto_add
     )
-    return {"company": CompanyOut.of(company).model_dump(mode="json")}
+    return {"company": CompanyOut.model_validate(company).model_dump(mode="json")}
 
 
 def cmd_project_create(session: Session, args: argparse.Namespace) -> Output:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from laneway.contacts.models import Contact
 from laneway.kit.schema import ResponseSchema, Timestamp
 
 
@@ -19,22 +18,3 @@ class ContactOut(ResponseSchema):
     hubspot_id: str | None
     productboard_id: str | None
     zendesk_id: str | None
-
-    @classmethod
-    def of(cls, contact: Contact) -> ContactOut:
-        return cls(
-            id=contact.id,
-            email=contact.email,
-            name=contact.name,
-            image_url=contact.image_url,
-            company_id=contact.company_id,
-            workspace_id=contact.workspace_id,
-            created_at=contact.created_at,
-            updated_at=contact.updated_at,
-            is_deleted=contact.is_deleted,
-            version=contact.version,
-            intercom_id=contact.intercom_id,
-            hubspot_id=contact.hubspot_id,
-            productboard_id=contact.productboard_id,
-            zendesk_id=contact.zendesk_id,
-        )

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from laneway.kit.ids import new_id
-from laneway.kit.time import to_millis, utcnow
+from laneway.kit.time import utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -56,4 +56,4 @@ class IdMixin:
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=lambda: to_millis(utcnow()))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

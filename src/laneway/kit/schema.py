@@ -20,7 +20,9 @@ class RequestSchema(BaseModel):
 class ResponseSchema(BaseModel):
     """Response bodies: camelCase keys, built from trusted data."""
 
-    model_config = ConfigDict(alias_generator=to_camel, serialize_by_alias=True, validate_by_name=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel, serialize_by_alias=True, validate_by_name=True, from_attributes=True
+    )
 
 
 def _parse_datetime(value: Any) -> Any:

@@ -8,34 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from laneway.kit.models import Base, IdColumn, IdMixin, JSONValue
 
-PAIN_LEVELS = ("UNKNOWN", "LOW", "MEDIUM", "HIGH")
-STATES = ("NEW", "PROCESSED", "COMPLETED", "SNOOZED", "UNSNOOZED")
-ORIGINS = (
-    "INAPP",
-    "PORTAL",
-    "SUPPORT_PORTAL",
-    "API",
-    "SLACK",
-    "SLACK_CONNECT",
-    "INTERCOM",
-    "INTERCOM_ATTACHMENT",
-    "ZENDESK_ATTACHMENT",
-    "ZENDESK",
-    "FRONT_ATTACHMENT",
-    "EMAIL",
-    "ZAPIER",
-    "HUBSPOT",
-    "PLAIN",
-    "CALENDAR",
-    "WIDGET",
-    "AI_CHAT",
-    "UPVOTE",
-    "LIVE_CHAT",
-    # Not in the reference page, but sent by clients in the wild.
-    "API_KEY_USER",
-    "PRODUCTBOARD",
-)
-
 
 class Thread(IdMixin, Base):
     """One piece of customer feedback: the customer's first message and its triage state."""

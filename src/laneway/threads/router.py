@@ -38,10 +38,10 @@ def create_thread(
     created = service.create_thread(session, caller, body, rules)
     return CreatedThreadOut(
         **ThreadOut.columns(created.thread),
-        linked_projects=[LinkedProjectOut.of(p) for p in created.projects],
-        linked_issues=[LinkedIssueOut.of(i) for i in created.issues],
+        linked_projects=[LinkedProjectOut.model_validate(p) for p in created.projects],
+        linked_issues=[LinkedIssueOut.model_validate(i) for i in created.issues],
         workspace=WorkspaceEmbedOut.of(created.workspace),
-        company=CompanyOut.of(created.company) if created.company else None,
-        contact=ContactOut.of(created.contact),
+        company=CompanyOut.model_validate(created.company) if created.company else None,
+        contact=ContactOut.model_validate(created.contact),
         reporter=MemberOut.of(*created.reporter),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -18,40 +18,13 @@ from pydantic import (
 from laneway.companies.schemas import CompanyOut
 from laneway.contacts.emails import Email, parse_email
 from laneway.contacts.schemas import ContactOut
-from laneway.issues.models import Issue
 from laneway.kit.schema import DateTimeIn, NonBlank, RequestSchema, ResponseSchema, Timestamp
 from laneway.kit.time import check_plausible, utcnow
 from laneway.members.schemas import MemberOut
-from laneway.projects.models import Project
+from laneway.threads.enums import Origin, PainLevel, State
 from laneway.threads.models import Thread
 from laneway.workspaces.schemas import WorkspaceEmbedOut
 
-PainLevel = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH"]
-State = Literal["NEW", "PROCESSED", "COMPLETED", "SNOOZED", "UNSNOOZED"]
-Origin = Literal[
-    "INAPP",
-    "PORTAL",
-    "SUPPORT_PORTAL",
-    "API",
-    "SLACK",
-    "SLACK_CONNECT",
-    "INTERCOM",
-    "INTERCOM_ATTACHMENT",
-    "ZENDESK_ATTACHMENT",
-    "ZENDESK",
-    "FRONT_ATTACHMENT",
-    "EMAIL",
-    "ZAPIER",
-    "HUBSPOT",
-    "PLAIN",
-    "CALENDAR",
-    "WIDGET",
-    "AI_CHAT",
-    "UPVOTE",
-    "LIVE_CHAT",
-    "API_KEY_USER",
-    "PRODUCTBOARD",
-]
 FUTURE_SKEW_SECONDS = 300
 
 
@@ -113,16 +86,6 @@ class LinkedProjectOut(ResponseSchema):
     state: str | None
     linear_project_id: str | None
 
-    @classmethod
-    def of(cls, project: Project) -> LinkedProjectOut:
-        return cls(
-            id=project.id,
-            name=project.name,
-            description=project.description,
-            state=project.state,
-            linear_project_id=project.linear_project_id,
-        )
-
 
 class LinkedIssueOut(ResponseSchema):
     id: str
@@ -130,16 +93,6 @@ class LinkedIssueOut(ResponseSchema):
     project_id: str | None
     state: str | None
     linear_issue_id: str | None
-
-    @classmethod
-    def of(cls, issue: Issue) -> LinkedIssueOut:
-        return cls(
-            id=issue.id,
-            title=issue.title,
-            project_id=issue.project_id,
-            state=issue.state,
-            linear_issue_id=issue.linear_issue_id,
-        )
 
 
 class ThreadOut(ResponseSchema):
