@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -20,14 +21,16 @@ class Upserted:
     created: bool
 
 
-def upsert_contact(session: Session, workspace_id: str, email: Email, name: str | None) -> Upserted:
+def upsert_contact(
+    session: Session, workspace_id: str, email: Email, name: str | None, now: datetime | None = None
+) -> Upserted:
     """The workspace's contact for `email`, created when new. `name` names a new contact and
     never renames an existing one. Safe under concurrency: the unique (workspace, address)
     constraint decides, so two requests racing on one new address make one contact."""
     existing = repository.by_email_key(session, workspace_id, email.key)
     created = False
+    now = now or utcnow()
     if existing is None:
-        now = utcnow()
         created = insert_if_absent(
             session,
             Contact,
@@ -51,5 +54,5 @@ def upsert_contact(session: Session, workspace_id: str, email: Email, name: str 
         # New feedback from a deleted contact brings the contact back.
         existing.is_deleted = False
         existing.version += 1
-        existing.updated_at = utcnow()
+        existing.updated_at = now
     return Upserted(existing, created)

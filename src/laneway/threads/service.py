@@ -67,7 +67,7 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     sent_company = require_company(session, workspace_id, data.company_id) if data.company_id else None
 
     email = data.email
-    contact = upsert_contact(session, workspace_id, email, data.contact_name).contact
+    contact = upsert_contact(session, workspace_id, email, data.contact_name, now).contact
     company = (
         sent_company
         or _company_of(session, contact)
