@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from laneway.app import create_app
+from laneway.config import Settings
+from laneway.kit.db import Database
 from tests.conftest import WorkspaceFixture
 
 
@@ -47,3 +50,30 @@ def test_wrong_method_is_json_405(client: TestClient, workspace: WorkspaceFixtur
     response = client.put("/api/v1/threads", json={}, headers=workspace.admin.headers)
     assert response.status_code == 405
     assert response.json()["code"] == "METHOD_NOT_SUPPORTED"
+
+
+def test_cors_preflight_allows_custom_client_headers(client: TestClient) -> None:
+    response = client.options(
+        "/api/v1/threads",
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type, x-client-version, sentry-trace",
+        },
+    )
+    assert response.status_code == 200
+    allowed = {h.strip().lower() for h in response.headers["access-control-allow-headers"].split(",")}
+    assert {"authorization", "x-client-version", "sentry-trace"} <= allowed
+
+
+def test_a_bug_answers_the_json_error_shape(settings: Settings, database: Database) -> None:
+    app = create_app(settings, database)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("bug")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        response = c.get("/boom")
+    assert response.status_code == 500
+    assert response.json() == {"message": "Internal server error", "code": "INTERNAL_SERVER_ERROR"}

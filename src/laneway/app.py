@@ -14,17 +14,22 @@ from laneway.config import Settings
 from laneway.kit.body import BodyLimitMiddleware
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import install_error_handlers
+from laneway.kit.limits import HeaderLimitMiddleware
 from laneway.threads.router import router as threads_router
 
 API = "/api/v1"
-CORS_HEADERS = ["authorization", "content-type", "accept", "idempotency-key", "x-requested-with"]
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The Laneway API. Migrations are applied by the CLI before serving, not here."""
     settings = settings or Settings()
     database = database or Database(
-        make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        make_engine(
+            settings.database_url,
+            sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            pool_size=settings.db_concurrency,
+        ),
+        concurrency=settings.db_concurrency,
     )
 
     @asynccontextmanager
@@ -52,11 +57,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # Outermost first: CORS answers preflights before anything else looks at the request.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeaderLimitMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=CORS_HEADERS,
+        # Clients add their own headers (tracing, SDK versions): allow whatever a preflight asks
+        # for. The answer names each one, `authorization` included, as browsers require.
+        allow_headers=["*"],
         max_age=600,
     )
     return app

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     # A thread whose sent createdAt is older than this is an import and notifies nobody.
     import_threshold_seconds: int = Field(default=600, ge=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    # Transactions one server process runs at once (and its connection pool size); more
+    # requests wait their turn without holding a thread or a connection.
+    db_concurrency: int = Field(default=8, ge=1, le=200)
     public_url: str = "http://127.0.0.1:8000"
 
     @property

@@ -77,3 +77,13 @@ def test_a_slow_client_does_not_hold_up_other_writers(live_server: str, workspac
         slow.sendall(body[10:])
         assert slow.recv(65536).startswith(b"HTTP/1.1 200")
     assert workspace.count(Thread) == 2
+
+
+def test_a_burst_larger_than_the_pool_queues_instead_of_failing(live_server: str, database: Database) -> None:
+    workspace = make_workspace(database, title_quota=1000)
+    bodies = [thread_body(title=OMIT, text=f"Burst number {i}") for i in range(80)]
+    responses = race(live_server, workspace.admin.headers, bodies)
+    assert sorted({r.status_code for r in responses}) == [200], [
+        r.text for r in responses if r.status_code != 200
+    ][:3]
+    assert workspace.count(Thread) == 80

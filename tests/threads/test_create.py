@@ -287,3 +287,24 @@ def test_user_member_is_the_reporter_of_its_threads(client: TestClient, workspac
     t = create(client, user)
     assert t["reporterId"] == user.user_id
     assert t["reporter"]["role"] == "USER"
+
+
+def test_blank_optional_fields_count_as_not_sent(client: TestClient, workspace: WorkspaceFixture) -> None:
+    t = create(
+        client, workspace.admin, assigneeId="", projectId=" ", issueId="", companyId="", contactName="  "
+    )
+    assert (t["assigneeId"], t["linkedProjects"], t["linkedIssues"], t["companyId"]) == (None, [], [], None)
+    assert t["contact"]["name"] is None
+
+
+def test_quoted_local_parts_are_valid_addresses(client: TestClient, workspace: WorkspaceFixture) -> None:
+    t = create(client, workspace.admin, contactEmail='"John Doe"@Example.com')
+    assert t["contact"]["email"] == '"john doe"@example.com'
+
+
+def test_updatedAt_a_little_behind_our_clock_is_clamped_to_createdAt(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    behind = (datetime.now(UTC) - timedelta(seconds=30)).isoformat()
+    t = create(client, workspace.admin, updatedAt=behind)
+    assert t["updatedAt"] == t["createdAt"]

@@ -58,6 +58,11 @@ FIELD_CASES: list[tuple[str, dict[str, Any]]] = [
     ("createdAt", {"createdAt": "1969-12-31T23:59:59Z"}),
     ("updatedAt", {"createdAt": "2022-01-02T00:00:00Z", "updatedAt": "2022-01-01T00:00:00Z"}),
     ("updatedAt", {"updatedAt": "3000-01-01T00:00:00+14:00"}),
+    ("updatedAt", {"updatedAt": "2020-01-01T00:00:00Z"}),
+    ("createdAt", {"createdAt": "0001-01-01T00:00:00+23:59"}),
+    ("createdAt", {"createdAt": "9999-12-31T23:59:59-23:59"}),
+    ("updatedAt", {"updatedAt": "0001-01-01T00:00:00+01:00"}),
+    ("createdAt", {"createdAt": "2020-01-01T00:00:00Z\n"}),
     ("notify", {"notify": "yes"}),
     ("notify", {"notify": {"slack": "true"}}),
     ("notify", {"notify": {"email": 1}}),
@@ -193,3 +198,33 @@ def test_bad_keys_are_401_before_the_body_is_read(
     assert response.status_code == 401
     assert response.json()["code"] == "UNAUTHORIZED"
     assert_nothing_written(workspace)
+
+
+def test_lone_surrogate_in_a_field_name_is_400(client: TestClient, workspace: WorkspaceFixture) -> None:
+    body = json.dumps(thread_body())[:-1] + ', "\\udfff": 1}'
+    response = raw_post(client, workspace, body.encode())
+    assert response.status_code == 400
+    assert response.json()["issues"][0]["path"] == ["\\udfff"]
+    assert_nothing_written(workspace)
+
+
+def test_viewer_keys_may_not_create(client: TestClient, workspace: WorkspaceFixture) -> None:
+    viewer = workspace.add_member(unique_email("viewer"), role="VIEWER")
+    response = post_thread(client, viewer)
+    assert response.status_code == 403
+    assert response.json()["code"] == "FORBIDDEN"
+    assert_nothing_written(workspace)
+
+
+def test_oversized_headers_are_431(client: TestClient, workspace: WorkspaceFixture) -> None:
+    response = client.post(
+        "/api/v1/threads", json=thread_body(), headers={**workspace.admin.headers, "X-Junk": "j" * 40_000}
+    )
+    assert response.status_code == 431
+    assert_nothing_written(workspace)
+
+
+def test_not_found_messages_do_not_echo_huge_ids(client: TestClient, workspace: WorkspaceFixture) -> None:
+    response = post_thread(client, workspace.admin, projectId="p" * 100_000)
+    assert response.status_code == 404
+    assert len(response.text) < 2_000

@@ -1,21 +1,21 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from laneway.auth.caller import Caller
 from laneway.auth.service import authenticate
-from laneway.kit.web import get_database
+from laneway.kit.web import Db
 
 
-def current_caller(
-    request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+async def current_caller(
+    db: Db, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
 ) -> Caller:
-    # A short read transaction of its own: the request's write transaction (and SQLite's write
-    # lock) must not start before the body has arrived, or a slow client would hold the lock.
-    with get_database(request).unit_of_work(write=False) as session:
-        return authenticate(session, authorization)
+    # A short read transaction of its own, before the body is read: the request's write
+    # transaction (and SQLite's write lock) must not wait on a slow client's body.
+    return await db.run(partial(authenticate, authorization=authorization), write=False)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

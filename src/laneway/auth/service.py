@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from laneway.auth.caller import Caller
 from laneway.auth.models import ApiKey
-from laneway.kit.errors import NotFound, Unauthorized
+from laneway.kit.errors import Forbidden, NotFound, Unauthorized
 from laneway.kit.time import utcnow
 from laneway.members.models import Membership
 
@@ -74,3 +74,9 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
     return Caller(
         workspace_id=workspace_id, user_id=user_id, membership_id=membership_id, role=role, key_id=key_id
     )
+
+
+def require_writer(caller: Caller) -> None:
+    """VIEWER members may read but not change anything."""
+    if caller.role == "VIEWER":
+        raise Forbidden("VIEWER members may read but not write; ask an admin for the USER role")

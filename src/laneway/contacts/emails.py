@@ -35,6 +35,7 @@ def parse_email(raw: str) -> Email:
             check_deliverability=False,
             allow_display_name=False,
             allow_domain_literal=False,
+            allow_quoted_local=True,
             strict=True,  # RFC 5321 limits, such as 64 characters before the @
         )
     except EmailNotValidError as exc:

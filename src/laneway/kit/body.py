@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from laneway.kit.errors import BadRequest, Issue, PayloadTooLarge, error_response, validation_error
@@ -99,7 +100,12 @@ def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
     """A dependency that reads the body and validates it into `model`."""
 
     async def read(request: Request) -> M:
-        return validate(model, decode_json_object(await request.body()))
+        try:
+            raw = await request.body()
+        except ClientDisconnect:
+            # Nobody is left to answer; end the request quietly instead of logging a traceback.
+            raise BadRequest("The client went away before sending the whole body") from None
+        return validate(model, decode_json_object(raw))
 
     read.__name__ = f"read_{model.__name__}"
     return read

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 WRITE_OPTION = "laneway_write"
+T = TypeVar("T")
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -29,10 +34,15 @@ def is_sqlite(engine: Engine) -> bool:
 def make_engine(url: str | URL, *, sqlite_busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 0})
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": 0},
+            pool_size=pool_size + 1,
+            max_overflow=4,
+        )
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
-    return create_engine(parsed, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+    return create_engine(parsed, pool_size=pool_size, max_overflow=4, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -58,8 +68,12 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 class Database:
     """The engine and the two session factories: read transactions and write transactions."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, concurrency: int = 10) -> None:
         self.engine = engine
+        self.concurrency = concurrency
+        self._limiters: WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]
+        ] = WeakKeyDictionary()
         self._reads = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         self._writes = sessionmaker(
             bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False, autoflush=False
@@ -83,6 +97,29 @@ class Database:
             raise
         finally:
             session.close()
+
+    async def run(self, work: Callable[[Session], T], *, write: bool = True) -> T:
+        """Run `work(session)` as one unit of work on a worker thread: begin, work, commit (or
+        roll back) all in that one call, so no thread or connection is held across awaits.
+
+        Requests beyond the connection pool queue here, on the event loop, instead of in
+        threads that would each hold a pool slot or a lock while waiting for another. SQLite
+        takes one writer at a time anyway, so its writers queue here rather than spin on the
+        busy timeout."""
+        return await anyio.to_thread.run_sync(self._work, work, write, limiter=self._limiter(write))
+
+    def _work(self, work: Callable[[Session], T], write: bool) -> T:
+        with self.unit_of_work(write=write) as session:
+            return work(session)
+
+    def _limiter(self, write: bool) -> anyio.CapacityLimiter:
+        loop = asyncio.get_running_loop()
+        pair = self._limiters.get(loop)
+        if pair is None:
+            reads = anyio.CapacityLimiter(self.concurrency)
+            writes = anyio.CapacityLimiter(1) if is_sqlite(self.engine) else reads
+            pair = self._limiters[loop] = (reads, writes)
+        return pair[1] if write else pair[0]
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,14 +13,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 Path = Sequence[str | int]
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """`text` made safe to echo in an error: valid UTF-8, and not absurdly long."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return safe if len(safe) <= limit else safe[:limit] + "…"
+
+
 class Issue:
     """One validation problem: where in the body, and what is wrong."""
 
     __slots__ = ("message", "path")
 
     def __init__(self, path: Path, message: str) -> None:
-        self.path = list(path)
-        self.message = message
+        # Paths and messages may quote client input (field names, values): keep them renderable.
+        self.path = [p if isinstance(p, int) else printable(str(p)) for p in path]
+        self.message = printable(message, 1000)
 
     def as_json(self) -> dict[str, Any]:
         return {"path": self.path, "message": self.message}
@@ -31,6 +38,7 @@ class AppError(Exception):
     code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
 
     def __init__(self, message: str, issues: Sequence[Issue] = (), headers: dict[str, str] | None = None):
+        message = printable(message, 1000)
         super().__init__(message)
         self.message = message
         self.issues = list(issues)
@@ -138,6 +146,11 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return error_response(validation_error(issues or [Issue([], "invalid request")]))
 
+    async def on_bug(request: Request, exc: Exception) -> JSONResponse:
+        # Logged by the server with its traceback; the client gets the error shape, no details.
+        return error_response(AppError("Internal server error"))
+
     app.add_exception_handler(AppError, on_app_error)
+    app.add_exception_handler(Exception, on_bug)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_request_validation)

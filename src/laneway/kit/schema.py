@@ -39,6 +39,15 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _blank_to_none(value: Any) -> Any:
+    # Automation tools (Zapier and the like) send "" for fields the user left unmapped.
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+# An optional string where "" or white space means "not sent".
+OptionalText = Annotated[StrictStr | None, BeforeValidator(_blank_to_none)]
 # A date-time sent by a client: RFC 3339 with an offset, stored in UTC.
 DateTimeIn = Annotated[datetime, BeforeValidator(_parse_datetime)]
 # Every date in a response: 2023-11-07T05:31:56.000Z.

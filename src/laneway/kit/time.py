@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 _RFC3339 = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d{1,9}))?"
-    r"(?P<offset>[Zz]|[+-]\d{2}:\d{2})$"
+    r"(?P<offset>[Zz]|[+-]\d{2}:\d{2})",
+    re.ASCII,
 )
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -31,21 +32,22 @@ def render(value: datetime) -> str:
 
 def parse_rfc3339(text: str) -> datetime:
     """An RFC 3339 date-time with `Z` or an offset, as UTC. Raises ValueError otherwise."""
-    match = _RFC3339.match(text)
+    match = _RFC3339.fullmatch(text)
     if match is None:
         raise ValueError("must be an RFC 3339 date-time with a time zone, like 2023-11-07T05:31:56Z")
     frac = (match["frac"] or "")[:6].ljust(6, "0")
     offset = "+00:00" if match["offset"] in ("Z", "z") else match["offset"]
     try:
-        parsed = datetime.fromisoformat(f"{match['date']}T{match['time']}.{frac}{offset}")
+        return to_millis(datetime.fromisoformat(f"{match['date']}T{match['time']}.{frac}{offset}"))
     except ValueError as exc:  # 2023-02-30, 25:00, offsets past 24 h
         raise ValueError(f"is not a real date-time: {exc}") from None
-    return to_millis(parsed)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise ValueError("is outside the range of dates") from None
 
 
 def parse_date_or_datetime(text: str) -> datetime:
     """A date-time as above, or a bare `YYYY-MM-DD` taken as midnight UTC."""
-    if _DATE_ONLY.match(text):
+    if _DATE_ONLY.fullmatch(text):
         try:
             return datetime.fromisoformat(text).replace(tzinfo=UTC)
         except ValueError as exc:

@@ -18,7 +18,7 @@ from pydantic import (
 from laneway.companies.schemas import CompanyOut
 from laneway.contacts.emails import Email, parse_email
 from laneway.contacts.schemas import ContactOut
-from laneway.kit.schema import DateTimeIn, NonBlank, RequestSchema, ResponseSchema, Timestamp
+from laneway.kit.schema import DateTimeIn, NonBlank, OptionalText, RequestSchema, ResponseSchema, Timestamp
 from laneway.kit.time import check_plausible, utcnow
 from laneway.members.schemas import MemberOut
 from laneway.threads.enums import Origin, PainLevel, State
@@ -55,13 +55,13 @@ class CreateThread(RequestSchema):
     title: StrictStr | None = Field(default=None, max_length=512)
     state: State | None = None
     origin: Origin | None = None
-    contact_name: StrictStr | None = Field(
+    contact_name: OptionalText = Field(
         default=None, max_length=255, validation_alias=AliasChoices("contactName", "actorName")
     )
-    assignee_id: StrictStr | None = None
-    project_id: StrictStr | None = None
-    issue_id: StrictStr | None = None
-    company_id: StrictStr | None = None
+    assignee_id: OptionalText = None
+    project_id: OptionalText = None
+    issue_id: OptionalText = None
+    company_id: OptionalText = None
     created_at: PastDateTime | None = None
     updated_at: PastDateTime | None = None
     notify: Notify | None = None
@@ -69,8 +69,12 @@ class CreateThread(RequestSchema):
     @field_validator("updated_at")
     @classmethod
     def _not_before_created(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
-        created = info.data.get("created_at")
-        if value is not None and created is not None and value < created:
+        if value is None or "created_at" not in info.data:  # no value, or createdAt was invalid
+            return value
+        created = info.data["created_at"]
+        if created is None and value < utcnow() - timedelta(seconds=FUTURE_SKEW_SECONDS):
+            raise ValueError("must not be in the past when createdAt is not sent (it defaults to now)")
+        if created is not None and value < created:
             raise ValueError("must not be before createdAt")
         return value
 

@@ -84,7 +84,8 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         id=new_id(),
         workspace_id=workspace_id,
         created_at=created_at,
-        updated_at=data.updated_at or created_at,
+        # Never before createdAt (a client clock a little behind ours may send that).
+        updated_at=max(data.updated_at or created_at, created_at),
         is_deleted=False,
         is_read=False,
         text=data.text,
