@@ -10,12 +10,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
 
 from laneway import __version__
+from laneway.companies.router import router as companies_router
 from laneway.config import Settings
+from laneway.contacts.router import router as contacts_router
+from laneway.issues.router import router as issues_router
 from laneway.kit.body import BodyLimitMiddleware
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import install_error_handlers
 from laneway.kit.limits import HeaderLimitMiddleware
+from laneway.members.router import router as members_router
+from laneway.projects.router import router as projects_router
 from laneway.threads.router import router as threads_router
+from laneway.workspaces.router import router as workspaces_router
 
 API = "/api/v1"
 
@@ -54,6 +60,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     for prefix in ("/threads", "/insights"):
         app.include_router(threads_router, prefix=API + prefix, tags=["threads"])
+    app.include_router(contacts_router, prefix=API + "/contacts", tags=["contacts"])
+    app.include_router(companies_router, prefix=API + "/companies", tags=["companies"])
+    app.include_router(members_router, prefix=API + "/users", tags=["members"])
+    app.include_router(workspaces_router, prefix=API + "/workspaces", tags=["workspace"])
+    app.include_router(projects_router, prefix=API + "/projects", tags=["portal"])
+    app.include_router(issues_router, prefix=API + "/issues", tags=["portal"])
 
     # Outermost first: CORS answers preflights before anything else looks at the request.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
