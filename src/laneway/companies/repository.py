@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, literal, or_, select, text, type_coerce, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from laneway.companies.models import Company, CompanyDomain
 from laneway.contacts.models import Contact
+from laneway.kit.pagination import PageRequest
+from laneway.projects.models import Project
+from laneway.threads.models import Thread, ThreadProject
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyFilter:
+    name: str | None = None  # case-insensitive substring
+    ascii_domain: str | None = None  # exact, through company_domains
 
 
 def get(session: Session, workspace_id: str, company_id: str) -> Company | None:
@@ -18,6 +31,20 @@ def get(session: Session, workspace_id: str, company_id: str) -> Company | None:
             Company.workspace_id == workspace_id, Company.id == company_id, Company.is_deleted.is_(False)
         )
     ).first()
+
+
+def many(session: Session, workspace_id: str, company_ids: Sequence[str]) -> dict[str, Company]:
+    """The workspace's live companies among these ids, by id (one query)."""
+    if not company_ids:
+        return {}
+    rows = session.scalars(
+        select(Company).where(
+            Company.workspace_id == workspace_id,
+            Company.id.in_(list(set(company_ids))),
+            Company.is_deleted.is_(False),
+        )
+    )
+    return {company.id: company for company in rows}
 
 
 def first_with_domain(session: Session, workspace_id: str, ascii_domain: str) -> Company | None:
@@ -35,8 +62,125 @@ def first_with_domain(session: Session, workspace_id: str, ascii_domain: str) ->
     ).first()
 
 
+def first_named(session: Session, workspace_id: str, name: str) -> Company | None:
+    """The oldest live company of the workspace with this name, compared case-insensitively.
+    Both sides go through the database's lower(), so they fold alike (SQLite folds ASCII only)."""
+    return session.scalars(
+        select(Company)
+        .where(
+            Company.workspace_id == workspace_id,
+            Company.is_deleted.is_(False),
+            func.lower(Company.name) == func.lower(literal(name)),
+        )
+        .order_by(Company.created_at, Company.id)
+        .limit(1)
+    ).first()
+
+
+def first_with_external_id(session: Session, workspace_id: str, external_id: str) -> Company | None:
+    """The oldest live company of the workspace whose externalIds contain this one."""
+    if session.get_bind().dialect.name == "postgresql":
+        listed: ColumnElement[bool] = type_coerce(Company.external_ids, JSONB).contains([external_id])
+    else:
+        items = func.json_each(Company.external_ids).table_valued("value")
+        listed = exists(select(literal(1)).select_from(items).where(items.c.value == external_id))
+    return session.scalars(
+        select(Company)
+        .where(Company.workspace_id == workspace_id, Company.is_deleted.is_(False), listed)
+        .order_by(Company.created_at, Company.id)
+        .limit(1)
+    ).first()
+
+
+def lock_name(session: Session, workspace_id: str, name: str) -> None:
+    """Serialise "find the company by this name or create it" across transactions, so that two
+    requests naming one new company make one. SQLite already runs one writer at a time."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"company-name\x1f{workspace_id}\x1f{name.lower()}".encode(), digest_size=8)
+    key = int.from_bytes(digest.digest(), "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _matching(workspace_id: str, where: CompanyFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        Company.workspace_id == workspace_id,
+        Company.is_deleted.is_(False),
+    ]
+    if where.name is not None:
+        conditions.append(Company.name.icontains(where.name, autoescape=True))
+    if where.ascii_domain is not None:
+        conditions.append(
+            Company.id.in_(
+                select(CompanyDomain.company_id).where(
+                    CompanyDomain.workspace_id == workspace_id, CompanyDomain.domain == where.ascii_domain
+                )
+            )
+        )
+    return conditions
+
+
+def page(session: Session, workspace_id: str, where: CompanyFilter, paging: PageRequest) -> list[Company]:
+    """Up to take + 1 matching companies, newest first (the extra one tells whether more follow)."""
+    query = select(Company).where(*_matching(workspace_id, where))
+    if paging.cursor is not None:
+        at, last_id = paging.cursor.created_at, paging.cursor.id
+        query = query.where(or_(Company.created_at < at, and_(Company.created_at == at, Company.id < last_id)))
+    else:
+        query = query.offset(paging.skip)
+    return list(
+        session.scalars(query.order_by(Company.created_at.desc(), Company.id.desc()).limit(paging.take + 1))
+    )
+
+
+def count(session: Session, workspace_id: str, where: CompanyFilter) -> int:
+    return int(session.scalar(select(func.count()).select_from(Company).where(*_matching(workspace_id, where))) or 0)
+
+
+def contact_counts(session: Session, workspace_id: str, company_ids: Sequence[str]) -> dict[str, int]:
+    """Live contacts per company, for a page of companies, in one grouped query."""
+    if not company_ids:
+        return {}
+    rows = session.execute(
+        select(Contact.company_id, func.count())
+        .where(
+            Contact.workspace_id == workspace_id,
+            Contact.is_deleted.is_(False),
+            Contact.company_id.in_(list(company_ids)),
+        )
+        .group_by(Contact.company_id)
+    )
+    return {company_id: int(n) for company_id, n in rows if company_id is not None}
+
+
+def past_projects(session: Session, workspace_id: str, company_id: str) -> list[Project]:
+    """The workspace's projects that live threads of this company are linked to, newest first."""
+    linked = (
+        select(ThreadProject.project_id)
+        .join(Thread, Thread.id == ThreadProject.thread_id)
+        .where(
+            ThreadProject.workspace_id == workspace_id,
+            Thread.workspace_id == workspace_id,
+            Thread.company_id == company_id,
+            Thread.is_deleted.is_(False),
+        )
+    )
+    return list(
+        session.scalars(
+            select(Project)
+            .where(Project.workspace_id == workspace_id, Project.id.in_(linked))
+            .order_by(Project.created_at.desc(), Project.id.desc())
+        )
+    )
+
+
 def set_domains(session: Session, company: Company, ascii_domains: Sequence[str]) -> None:
-    session.execute(delete(CompanyDomain).where(CompanyDomain.company_id == company.id))
+    """Replace the company's company_domains rows (what matching by email domain reads)."""
+    session.execute(
+        delete(CompanyDomain).where(
+            CompanyDomain.workspace_id == company.workspace_id, CompanyDomain.company_id == company.id
+        )
+    )
     session.add_all(
         CompanyDomain(company_id=company.id, domain=d, workspace_id=company.workspace_id)
         for d in dict.fromkeys(ascii_domains)
@@ -44,7 +188,8 @@ def set_domains(session: Session, company: Company, ascii_domains: Sequence[str]
 
 
 def link_contacts_by_domain(session: Session, company: Company, ascii_domains: Sequence[str]) -> int:
-    """Give this company to the workspace's contacts at these domains; returns how many."""
+    """Give this company to the workspace's live contacts at these domains; returns how many.
+    (Their updatedAt moves by the column's onupdate.)"""
     if not ascii_domains:
         return 0
     result = session.execute(
@@ -55,6 +200,18 @@ def link_contacts_by_domain(session: Session, company: Company, ascii_domains: S
             Contact.is_deleted.is_(False),
         )
         .values(company_id=company.id, version=Contact.version + 1)
+        .returning(Contact.id)
+        .execution_options(synchronize_session=False)
+    )
+    return len(result.all())
+
+
+def unlink_contacts(session: Session, workspace_id: str, company_id: str, now: datetime) -> int:
+    """Take this company away from the workspace's contacts (it is being deleted)."""
+    result = session.execute(
+        update(Contact)
+        .where(Contact.workspace_id == workspace_id, Contact.company_id == company_id)
+        .values(company_id=None, version=Contact.version + 1, updated_at=now)
         .returning(Contact.id)
         .execution_options(synchronize_session=False)
     )

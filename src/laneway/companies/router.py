@@ -1,5 +1,142 @@
+"""The v1 company routes, under /api/v1/companies."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from laneway.auth.dependencies import CurrentCaller
+from laneway.auth.service import require_writer
+from laneway.companies import service
+from laneway.companies.repository import CompanyFilter
+from laneway.companies.schemas import (
+    CompanyDetailOut,
+    CompanyListOut,
+    CompanyOut,
+    ContactCountOut,
+    CreateCompany,
+    DeletedOut,
+    LinearOptionsOut,
+    ListedCompanyOut,
+    PastProjectOut,
+    UpdateCompany,
+)
+from laneway.kit.body import json_body, text_problem
+from laneway.kit.errors import Issue, validation_error
+from laneway.kit.pagination import Paging
+from laneway.kit.web import Db
 
 router = APIRouter()
+
+
+@router.get("", response_model=CompanyListOut, summary="List companies")
+async def list_companies(
+    caller: CurrentCaller,
+    page: Paging,
+    db: Db,
+    name: Annotated[
+        str | None, Query(max_length=255, description="case-insensitive part of the name")
+    ] = None,
+    domain: Annotated[str | None, Query(max_length=255, description="one of the company's domains")] = None,
+) -> CompanyListOut:
+    if name is not None and text_problem(name):
+        raise validation_error([Issue(["name"], text_problem(name) or "")])
+    where = CompanyFilter(
+        name=name or None, ascii_domain=service.parse_domain_query(domain) if domain else None
+    )
+
+    def work(session: Session) -> CompanyListOut:
+        found = service.list_companies(session, caller.workspace_id, where, page)
+        return CompanyListOut(
+            companies=[
+                ListedCompanyOut(
+                    **CompanyOut.model_validate(c).model_dump(),
+                    count=ContactCountOut(contacts=found.contact_counts.get(c.id, 0)),
+                )
+                for c in found.companies
+            ],
+            total=found.total,
+        )
+
+    return await db.run(work, write=False)
+
+
+# Declared before /{company_id}, which would otherwise take "linear-options" for an id.
+@router.get("/linear-options", response_model=LinearOptionsOut, summary="Linear customer statuses and tiers")
+async def linear_options(caller: CurrentCaller) -> LinearOptionsOut:
+    # Laneway has no Linear connection; clients read null as "none configured".
+    return LinearOptionsOut(statuses=None, tiers=None)
+
+
+@router.get("/{company_id}", response_model=CompanyDetailOut, summary="Get company")
+async def get_company(
+    company_id: str,
+    caller: CurrentCaller,
+    db: Db,
+    group_upvotes: Annotated[
+        str | None, Query(alias="groupUpvotes", description="accepted for compatibility; no effect")
+    ] = None,
+) -> CompanyDetailOut:
+    def work(session: Session) -> CompanyDetailOut:
+        company = service.require_company(session, caller.workspace_id, company_id)
+        projects = service.past_projects(session, caller.workspace_id, company)
+        return CompanyDetailOut(
+            company=CompanyOut.model_validate(company),
+            past_projects=[PastProjectOut.model_validate(p) for p in projects],
+        )
+
+    return await db.run(work, write=False)
+
+
+@router.post("", response_model=CompanyOut, summary="Create company")
+async def create_company(
+    caller: CurrentCaller,
+    body: Annotated[CreateCompany, Depends(json_body(CreateCompany))],
+    db: Db,
+) -> CompanyOut:
+    require_writer(caller)
+
+    def work(session: Session) -> CompanyOut:
+        company = service.create_company(
+            session,
+            caller.workspace_id,
+            name=body.name,
+            domains=body.domains or [],
+            auto_add=body.auto_add,
+            external_ids=body.external_ids or [],
+            size=body.size,
+            revenue=body.revenue,
+            tier_id=body.tier_id,
+            status_id=body.status_id,
+        )
+        return CompanyOut.model_validate(company)
+
+    return await db.run(work)
+
+
+@router.patch("/{company_id}", response_model=CompanyOut, summary="Update company")
+async def update_company(
+    company_id: str,
+    caller: CurrentCaller,
+    body: Annotated[UpdateCompany, Depends(json_body(UpdateCompany))],
+    db: Db,
+) -> CompanyOut:
+    require_writer(caller)
+
+    def work(session: Session) -> CompanyOut:
+        return CompanyOut.model_validate(service.update_company(session, caller.workspace_id, company_id, body))
+
+    return await db.run(work)
+
+
+@router.delete("/{company_id}", response_model=DeletedOut, summary="Delete company")
+async def delete_company(company_id: str, caller: CurrentCaller, db: Db) -> DeletedOut:
+    require_writer(caller)
+
+    def work(session: Session) -> DeletedOut:
+        service.delete_company(session, caller.workspace_id, company_id)
+        return DeletedOut(success=True, message="Company deleted", is_deleted=True)
+
+    return await db.run(work)

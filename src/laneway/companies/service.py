@@ -1,21 +1,41 @@
-"""Companies: creating them, and finding the one a piece of feedback belongs to."""
+"""Companies: creating, listing and changing them, and finding the one feedback belongs to."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from laneway.companies import repository
-from laneway.companies.domains import parse_domain
+from laneway.companies.domains import Domain, parse_domain
 from laneway.companies.models import Company
+from laneway.companies.repository import CompanyFilter
+from laneway.companies.schemas import UpdateCompany
 from laneway.contacts.freemail import is_free_mail
 from laneway.kit.errors import BadRequest, Issue, NotFound, validation_error
+from laneway.kit.pagination import PageRequest
+from laneway.kit.time import utcnow
+from laneway.projects.models import Project
+
+# Fields a PATCH copies as they come; domains and externalIds need more care.
+_PLAIN_FIELDS = (
+    "name",
+    "auto_add",
+    "size",
+    "revenue",
+    "tier_id",
+    "tier_name",
+    "status_id",
+    "status_name",
+    "status_color",
+)
 
 
 def require_company(session: Session, workspace_id: str, company_id: str) -> Company:
     """The workspace's company `company_id`; NotFound for unknown ids and other workspaces'."""
-    company = repository.get(session, workspace_id, company_id)
+    # A NUL can be in a URL path but never in an id, and PostgreSQL refuses it in a query.
+    company = None if "\x00" in company_id else repository.get(session, workspace_id, company_id)
     if company is None:
         raise NotFound(f"No company with id {company_id}")
     return company
@@ -28,6 +48,23 @@ def company_for_domain(session: Session, workspace_id: str, ascii_domain: str) -
     return repository.first_with_domain(session, workspace_id, ascii_domain)
 
 
+def company_named(session: Session, workspace_id: str, name: str) -> Company:
+    """The workspace's live company with this name (case-insensitive), created when none has it.
+    Concurrent requests naming one new company make one."""
+    repository.lock_name(session, workspace_id, name)
+    return repository.first_named(session, workspace_id, name) or create_company(
+        session, workspace_id, name=name
+    )
+
+
+def require_company_with_external_id(session: Session, workspace_id: str, external_id: str) -> Company:
+    """The workspace's live company listing this external id; NotFound when none does."""
+    company = repository.first_with_external_id(session, workspace_id, external_id)
+    if company is None:
+        raise NotFound(f"No company with external id {external_id}")
+    return company
+
+
 def create_company(
     session: Session,
     workspace_id: str,
@@ -36,10 +73,102 @@ def create_company(
     domains: Sequence[str] = (),
     auto_add: bool = False,
     external_ids: Sequence[str] = (),
+    size: int | None = None,
+    revenue: int | None = None,
+    tier_id: str | None = None,
+    status_id: str | None = None,
 ) -> Company:
     """A new company; with `auto_add`, the workspace's contacts at its domains join it."""
     if not name.strip() or len(name) > 255:
         raise BadRequest("name must be 1 to 255 characters and not blank")
+    parsed = _parse_domains(domains)
+    company = Company(
+        workspace_id=workspace_id,
+        name=name,
+        domains=list(dict.fromkeys(d.name for d in parsed)),
+        auto_add=auto_add,
+        external_ids=list(dict.fromkeys(external_ids)),
+        size=size,
+        revenue=revenue,
+        tier_id=tier_id,
+        status_id=status_id,
+        is_deleted=False,
+        version=1,
+    )
+    session.add(company)
+    session.flush()
+    repository.set_domains(session, company, [d.ascii for d in parsed])
+    if auto_add:
+        _link_contacts(session, company, parsed)
+    return company
+
+
+def update_company(session: Session, workspace_id: str, company_id: str, data: UpdateCompany) -> Company:
+    """Change only the fields sent. `domains` replaces the list; with autoAdd on, sending
+    `autoAdd: true` or new domains links the workspace's contacts at the domains."""
+    company = require_company(session, workspace_id, company_id)
+    sent = data.model_fields_set
+    if not sent:
+        return company
+    for field in _PLAIN_FIELDS:
+        if field in sent:
+            setattr(company, field, getattr(data, field))
+    if "external_ids" in sent:
+        company.external_ids = list(dict.fromkeys(data.external_ids or []))
+    parsed = None
+    if "domains" in sent:
+        parsed = _parse_domains(data.domains or [])
+        company.domains = list(dict.fromkeys(d.name for d in parsed))
+        repository.set_domains(session, company, [d.ascii for d in parsed])
+    company.version += 1
+    company.updated_at = utcnow()
+    if company.auto_add and ("auto_add" in sent or parsed is not None):
+        _link_contacts(session, company, parsed if parsed is not None else _parse_domains(company.domains))
+    session.flush()
+    return company
+
+
+def delete_company(session: Session, workspace_id: str, company_id: str) -> None:
+    """Soft-delete the company. Its contacts lose it (so they can match another by domain);
+    its threads keep their history."""
+    company = require_company(session, workspace_id, company_id)
+    now = utcnow()
+    company.is_deleted = True
+    company.version += 1
+    company.updated_at = now
+    repository.unlink_contacts(session, workspace_id, company.id, now)
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyPage:
+    companies: list[Company]
+    contact_counts: dict[str, int]
+    total: int
+
+
+def list_companies(session: Session, workspace_id: str, where: CompanyFilter, page: PageRequest) -> CompanyPage:
+    """One page of the workspace's live companies, newest first, each with its live contacts
+    counted (one grouped query for the page), and how many match in all."""
+    rows = repository.page(session, workspace_id, where, page)[: page.take]
+    counts = repository.contact_counts(session, workspace_id, [c.id for c in rows])
+    return CompanyPage(rows, counts, repository.count(session, workspace_id, where))
+
+
+def past_projects(session: Session, workspace_id: str, company: Company) -> list[Project]:
+    """The projects this company's feedback is linked to, each once."""
+    return repository.past_projects(session, workspace_id, company.id)
+
+
+def parse_domain_query(text: str) -> str:
+    """A `domain` filter as the IDNA form companies are matched by; BadRequest if not a domain.
+    A filter is read leniently: case and surrounding spaces do not matter."""
+    try:
+        return parse_domain(text.strip().lower()).ascii
+    except ValueError as exc:
+        raise validation_error([Issue(["domain"], str(exc))]) from None
+
+
+def _parse_domains(domains: Sequence[str]) -> list[Domain]:
     problems, parsed = [], []
     for index, text in enumerate(domains):
         try:
@@ -48,18 +177,10 @@ def create_company(
             problems.append(Issue(["domains", index], f"{text!r} {exc}"))
     if problems:
         raise validation_error(problems)
-    company = Company(
-        workspace_id=workspace_id,
-        name=name,
-        domains=list(dict.fromkeys(d.name for d in parsed)),
-        auto_add=auto_add,
-        external_ids=list(external_ids),
-    )
-    session.add(company)
-    session.flush()
-    ascii_domains = [d.ascii for d in parsed]
-    repository.set_domains(session, company, ascii_domains)
-    if auto_add:
-        linkable = [d for d in ascii_domains if not is_free_mail(d)]
-        repository.link_contacts_by_domain(session, company, linkable)
-    return company
+    return parsed
+
+
+def _link_contacts(session: Session, company: Company, domains: Sequence[Domain]) -> int:
+    # Free-mail domains say nothing about where someone works: never bulk-link gmail.com.
+    linkable = [d.ascii for d in domains if not is_free_mail(d.ascii)]
+    return repository.link_contacts_by_domain(session, company, linkable)

@@ -1,5 +1,43 @@
+"""The public portal's issue reads, served under /api/v1/issues: no key needed, one accepted."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from laneway.issues import repository
+from laneway.issues.schemas import PortalIssueAnswer, PortalIssueOut, PortalIssuesOut
+from laneway.issues.service import require_issue
+from laneway.kit.errors import NotFound
+from laneway.kit.web import Db
+from laneway.workspaces import repository as workspaces
 
 router = APIRouter()
+
+
+def _require_published(session: Session, workspace_id: str) -> None:
+    # Unknown and unpublished workspaces answer alike, so the portal leaks nothing before it opens.
+    if workspaces.get_published(session, workspace_id) is None:
+        raise NotFound("Workspace not found")
+
+
+@router.get("/{workspace_id}", response_model=PortalIssuesOut, summary="List portal issues (public)")
+async def list_issues(workspace_id: str, db: Db) -> PortalIssuesOut:
+    def work(session: Session) -> PortalIssuesOut:
+        _require_published(session, workspace_id)
+        issues = repository.for_portal(session, workspace_id)
+        return PortalIssuesOut(issues=[PortalIssueOut.model_validate(i) for i in issues])
+
+    return await db.run(work, write=False)
+
+
+@router.get(
+    "/{workspace_id}/{issue_id}", response_model=PortalIssueAnswer, summary="Get a portal issue (public)"
+)
+async def get_issue(workspace_id: str, issue_id: str, db: Db) -> PortalIssueAnswer:
+    def work(session: Session) -> PortalIssueAnswer:
+        _require_published(session, workspace_id)
+        issue = require_issue(session, workspace_id, issue_id)
+        return PortalIssueAnswer(issue=PortalIssueOut.model_validate(issue))
+
+    return await db.run(work, write=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from laneway.config import Settings
 from laneway.kit.db import Database
@@ -24,3 +24,8 @@ def get_settings(request: Request) -> Settings:
 # returns, so a 200 means committed.
 Db = Annotated[Database, Depends(get_database)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def json_answer(body: str) -> Response:
+    """An answer already serialised (by a response schema's model_dump_json)."""
+    return Response(body, media_type="application/json")

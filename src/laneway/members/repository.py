@@ -22,9 +22,46 @@ def member_user(session: Session, workspace_id: str, user_id: str) -> tuple[User
     return (row[0], row[1]) if row else None
 
 
+def membership_user(
+    session: Session, workspace_id: str, membership_id: str
+) -> tuple[User, Membership] | None:
+    """The membership `membership_id` of the workspace with its user."""
+    row = session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id, Membership.id == membership_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def membership_by_email(session: Session, workspace_id: str, email: str) -> Membership | None:
     return session.scalars(
         select(Membership)
         .join(User, User.id == Membership.user_id)
         .where(Membership.workspace_id == workspace_id, User.email == email)
     ).first()
+
+
+def memberships_with_users(session: Session, workspace_id: str) -> list[tuple[Membership, User]]:
+    """Every membership of the workspace with its user, oldest first, in one query."""
+    rows = session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.workspace_id == workspace_id)
+        .order_by(Membership.created_at, Membership.id)
+    )
+    return [(membership, user) for membership, user in rows.tuples()]
+
+
+def lock_admin_ids(session: Session, workspace_id: str) -> set[str]:
+    """The membership ids of the workspace's admins, their rows locked until the transaction
+    ends (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write transactions are serial already).
+    Rows are locked in id order, so two transactions taking these locks cannot deadlock."""
+    return set(
+        session.scalars(
+            select(Membership.id)
+            .where(Membership.workspace_id == workspace_id, Membership.role == "ADMIN")
+            .order_by(Membership.id)
+            .with_for_update()
+        )
+    )

@@ -10,6 +10,10 @@ from laneway.outbox.models import OutboxMessage
 
 SLACK_THREAD_CREATED = "slack.thread_created"
 EMAIL_THREAD_RECEIVED = "email.thread_received"
+SLACK_THREAD_UPDATED = "slack.thread_updated"
+EMAIL_THREAD_UPDATED = "email.thread_updated"
+SLACK_REPLY = "slack.reply"
+EMAIL_REPLY = "email.reply"
 
 
 def enqueue(session: Session, workspace_id: str, kind: str, payload: dict[str, Any]) -> OutboxMessage:

@@ -1,5 +1,45 @@
+"""The public portal's project reads, served under /api/v1/projects: no key needed, one accepted."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from laneway.kit.errors import NotFound
+from laneway.kit.web import Db
+from laneway.projects import repository
+from laneway.projects.schemas import PortalProjectAnswer, PortalProjectOut, PortalProjectsOut
+from laneway.projects.service import require_project
+from laneway.workspaces import repository as workspaces
 
 router = APIRouter()
+
+
+def _require_published(session: Session, workspace_id: str) -> None:
+    # Unknown and unpublished workspaces answer alike, so the portal leaks nothing before it opens.
+    if workspaces.get_published(session, workspace_id) is None:
+        raise NotFound("Workspace not found")
+
+
+@router.get("/{workspace_id}", response_model=PortalProjectsOut, summary="List portal projects (public)")
+async def list_projects(workspace_id: str, db: Db) -> PortalProjectsOut:
+    def work(session: Session) -> PortalProjectsOut:
+        _require_published(session, workspace_id)
+        projects = repository.for_portal(session, workspace_id)
+        return PortalProjectsOut(projects=[PortalProjectOut.model_validate(p) for p in projects])
+
+    return await db.run(work, write=False)
+
+
+@router.get(
+    "/{workspace_id}/{project_id}",
+    response_model=PortalProjectAnswer,
+    summary="Get a portal project (public)",
+)
+async def get_project(workspace_id: str, project_id: str, db: Db) -> PortalProjectAnswer:
+    def work(session: Session) -> PortalProjectAnswer:
+        _require_published(session, workspace_id)
+        project = require_project(session, workspace_id, project_id)
+        return PortalProjectAnswer(project=PortalProjectOut.model_validate(project))
+
+    return await db.run(work, write=False)

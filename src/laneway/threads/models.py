@@ -17,6 +17,8 @@ class Thread(IdMixin, Base):
         # Newest-first listing, whole workspace and by state (created_at desc, id desc).
         Index("ix_threads_workspace_created", "workspace_id", "created_at", "id"),
         Index("ix_threads_workspace_state_created", "workspace_id", "state", "created_at", "id"),
+        # The snooze clock looks for SNOOZED threads whose time is up.
+        Index("ix_threads_state_snoozed_until", "state", "snoozed_until"),
     )
 
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -87,3 +89,36 @@ class ThreadIssue(Base):
     )
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column()
+
+
+class ThreadMessage(IdMixin, Base):
+    """A message in a thread's conversation after the opening one (which is the thread's text)."""
+
+    __tablename__ = "thread_messages"
+    __table_args__ = (Index("ix_thread_messages_thread_created", "thread_id", "created_at", "id"),)
+
+    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
+    thread_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("threads.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(16))  # INBOUND or OUTBOUND
+    content: Mapped[str] = mapped_column(Text)  # HTML
+    author_type: Mapped[str] = mapped_column(String(16))  # member or contact
+    author_id: Mapped[str | None] = mapped_column(IdColumn)
+    cc: Mapped[list[Any]] = mapped_column(JSONValue, default=list)
+    bcc: Mapped[list[Any]] = mapped_column(JSONValue, default=list)
+    attachments: Mapped[list[Any]] = mapped_column(JSONValue, default=list)
+    channel_id: Mapped[str | None] = mapped_column(String(255))
+    # The RFC 5322 Message-ID the reply is mailed with, so the customer's answers thread.
+    email_message_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class ThreadTag(Base):
+    """A tag on a thread."""
+
+    __tablename__ = "thread_tags"
+
+    thread_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))

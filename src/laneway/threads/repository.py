@@ -1,16 +1,89 @@
-"""Every query on threads and their links, scoped to one workspace."""
+"""Every query on threads, their links, tags and messages, scoped to one workspace."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from laneway.threads.models import Thread, ThreadIssue, ThreadProject
+from laneway.issues.models import Issue
+from laneway.kit.pagination import Cursor
+from laneway.projects.models import Project
+from laneway.tags.models import Tag
+from laneway.threads.models import Thread, ThreadIssue, ThreadMessage, ThreadProject, ThreadTag
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadFilter:
+    state: str | None = None
+    project_id: str | None = None
+    issue_id: str | None = None
 
 
 def add(session: Session, thread: Thread) -> None:
     session.add(thread)
+
+
+def get(session: Session, workspace_id: str, thread_id: str) -> Thread | None:
+    """A live (not deleted) thread of the workspace."""
+    return session.scalars(
+        select(Thread).where(
+            Thread.workspace_id == workspace_id, Thread.id == thread_id, Thread.is_deleted.is_(False)
+        )
+    ).first()
+
+
+AnySelect = TypeVar("AnySelect", bound=Select[Any])
+
+
+def _filtered(query: AnySelect, workspace_id: str, where: ThreadFilter) -> AnySelect:
+    query = query.where(Thread.workspace_id == workspace_id, Thread.is_deleted.is_(False))
+    if where.state is not None:
+        query = query.where(Thread.state == where.state)
+    if where.project_id is not None:
+        query = query.where(
+            Thread.id.in_(
+                select(ThreadProject.thread_id).where(
+                    ThreadProject.workspace_id == workspace_id, ThreadProject.project_id == where.project_id
+                )
+            )
+        )
+    if where.issue_id is not None:
+        query = query.where(
+            Thread.id.in_(
+                select(ThreadIssue.thread_id).where(
+                    ThreadIssue.workspace_id == workspace_id, ThreadIssue.issue_id == where.issue_id
+                )
+            )
+        )
+    return query
+
+
+def page(
+    session: Session, workspace_id: str, where: ThreadFilter, *, skip: int, take: int, after: Cursor | None
+) -> list[Thread]:
+    """Up to `take` threads, newest first (createdAt, then id, descending): after the cursor
+    when one is given, else after skipping `skip`."""
+    query = _filtered(select(Thread), workspace_id, where)
+    if after is not None:
+        query = query.where(
+            or_(
+                Thread.created_at < after.created_at,
+                and_(Thread.created_at == after.created_at, Thread.id < after.id),
+            )
+        )
+    else:
+        query = query.offset(skip)
+    return list(session.scalars(query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(take)))
+
+
+def count(session: Session, workspace_id: str, where: ThreadFilter) -> int:
+    return int(session.scalar(_filtered(select(func.count()).select_from(Thread), workspace_id, where)) or 0)
 
 
 def link_project(session: Session, thread: Thread, project_id: str, at: datetime) -> None:
@@ -24,4 +97,79 @@ def link_project(session: Session, thread: Thread, project_id: str, at: datetime
 def link_issue(session: Session, thread: Thread, issue_id: str, at: datetime) -> None:
     session.add(
         ThreadIssue(thread_id=thread.id, issue_id=issue_id, workspace_id=thread.workspace_id, created_at=at)
+    )
+
+
+def project_ids(session: Session, workspace_id: str, thread_id: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(ThreadProject.project_id).where(
+                ThreadProject.workspace_id == workspace_id, ThreadProject.thread_id == thread_id
+            )
+        )
+    )
+
+
+def linked_projects(
+    session: Session, workspace_id: str, thread_ids: Sequence[str]
+) -> dict[str, list[Project]]:
+    """The projects of each thread, oldest link first, in one query."""
+    found: dict[str, list[Project]] = defaultdict(list)
+    if thread_ids:
+        rows = session.execute(
+            select(ThreadProject.thread_id, Project)
+            .join(Project, Project.id == ThreadProject.project_id)
+            .where(ThreadProject.workspace_id == workspace_id, ThreadProject.thread_id.in_(list(thread_ids)))
+            .order_by(ThreadProject.created_at, Project.id)
+        )
+        for thread_id, project in rows:
+            found[thread_id].append(project)
+    return found
+
+
+def linked_issues(session: Session, workspace_id: str, thread_ids: Sequence[str]) -> dict[str, list[Issue]]:
+    """The issues of each thread, oldest link first, in one query."""
+    found: dict[str, list[Issue]] = defaultdict(list)
+    if thread_ids:
+        rows = session.execute(
+            select(ThreadIssue.thread_id, Issue)
+            .join(Issue, Issue.id == ThreadIssue.issue_id)
+            .where(ThreadIssue.workspace_id == workspace_id, ThreadIssue.thread_id.in_(list(thread_ids)))
+            .order_by(ThreadIssue.created_at, Issue.id)
+        )
+        for thread_id, issue in rows:
+            found[thread_id].append(issue)
+    return found
+
+
+def tags_of(session: Session, workspace_id: str, thread_id: str) -> list[Tag]:
+    return list(
+        session.scalars(
+            select(Tag)
+            .join(ThreadTag, ThreadTag.tag_id == Tag.id)
+            .where(ThreadTag.workspace_id == workspace_id, ThreadTag.thread_id == thread_id)
+            .order_by(Tag.name)
+        )
+    )
+
+
+def set_tags(session: Session, thread: Thread, tag_ids: Sequence[str]) -> None:
+    session.execute(
+        delete(ThreadTag).where(
+            ThreadTag.workspace_id == thread.workspace_id, ThreadTag.thread_id == thread.id
+        )
+    )
+    session.add_all(
+        ThreadTag(thread_id=thread.id, tag_id=t, workspace_id=thread.workspace_id) for t in tag_ids
+    )
+
+
+def messages(session: Session, workspace_id: str, thread_id: str) -> list[ThreadMessage]:
+    """The thread's messages after its opening one, oldest first."""
+    return list(
+        session.scalars(
+            select(ThreadMessage)
+            .where(ThreadMessage.workspace_id == workspace_id, ThreadMessage.thread_id == thread_id)
+            .order_by(ThreadMessage.created_at, ThreadMessage.id)
+        )
     )

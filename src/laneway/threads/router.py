@@ -4,51 +4,133 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from laneway.auth.dependencies import CurrentCaller
 from laneway.auth.service import require_writer
-from laneway.companies.schemas import CompanyOut
-from laneway.contacts.schemas import ContactOut
+from laneway.idempotency.dependencies import Idempotency
+from laneway.idempotency.service import once
 from laneway.kit.body import json_body
-from laneway.kit.web import AppSettings, Db
-from laneway.members.schemas import MemberOut
-from laneway.threads import service
+from laneway.kit.pagination import Paging, next_page, require_enum
+from laneway.kit.web import AppSettings, Db, json_answer
+from laneway.threads import replies, service, triage, views
+from laneway.threads.enums import STATES
+from laneway.threads.repository import ThreadFilter
 from laneway.threads.schemas import (
     CreatedThreadOut,
     CreateThread,
-    LinkedIssueOut,
-    LinkedProjectOut,
-    ThreadOut,
+    MessageSentOut,
+    SendMessage,
+    ThreadConversationOut,
+    ThreadDetailOut,
+    ThreadListOut,
+    UpdateThread,
 )
-from laneway.workspaces.schemas import WorkspaceEmbedOut
 
 router = APIRouter()
+
+
+def _rules(settings: AppSettings) -> service.ThreadRules:
+    return service.ThreadRules(
+        snooze_period=settings.snooze_period, import_threshold=settings.import_threshold
+    )
+
+
+Rules = Annotated[service.ThreadRules, Depends(_rules)]
 
 
 @router.post("", response_model=CreatedThreadOut, summary="Create thread")
 async def create_thread(
     caller: CurrentCaller,
     body: Annotated[CreateThread, Depends(json_body(CreateThread))],
+    idempotency: Idempotency,
     db: Db,
-    settings: AppSettings,
-) -> CreatedThreadOut:
+    rules: Rules,
+) -> Response:
     require_writer(caller)
-    rules = service.ThreadRules(
-        snooze_period=settings.snooze_period, import_threshold=settings.import_threshold
-    )
 
-    def work(session: Session) -> CreatedThreadOut:
-        created = service.create_thread(session, caller, body, rules)
-        return CreatedThreadOut(
-            **ThreadOut.columns(created.thread),
-            linked_projects=[LinkedProjectOut.model_validate(p) for p in created.projects],
-            linked_issues=[LinkedIssueOut.model_validate(i) for i in created.issues],
-            workspace=WorkspaceEmbedOut.of(created.workspace),
-            company=CompanyOut.model_validate(created.company) if created.company else None,
-            contact=ContactOut.model_validate(created.contact),
-            reporter=MemberOut.of(*created.reporter),
-        )
+    def work(session: Session) -> str:
+        return once(
+            session, caller.workspace_id, idempotency,
+            lambda: views.created_out(service.create_thread(session, caller, body, rules)),
+        )  # fmt: skip
 
-    return await db.run(work)
+    return json_answer(await db.run(work))
+
+
+@router.get("", response_model=ThreadListOut, summary="List threads")
+async def list_threads(
+    caller: CurrentCaller,
+    page: Paging,
+    db: Db,
+    state: Annotated[str | None, Query(description="only threads in this state")] = None,
+    project_id: Annotated[str | None, Query(alias="projectId")] = None,
+    issue_id: Annotated[str | None, Query(alias="issueId")] = None,
+) -> Response:
+    where = ThreadFilter(state=require_enum("state", state, STATES), project_id=project_id, issue_id=issue_id)
+
+    def work(session: Session) -> str:
+        found = triage.list_threads(session, caller.workspace_id, where, page)
+        return ThreadListOut.model_validate(
+            {
+                "threads": views.thread_outs(session, caller.workspace_id, found.threads),
+                "count": found.count,
+                "has_more": found.has_more,
+                "next_page": next_page(page, found.has_more, found.last),
+            }
+        ).model_dump_json()
+
+    return json_answer(await db.run(work, write=False))
+
+
+@router.get("/{thread_id}", response_model=ThreadDetailOut | ThreadConversationOut, summary="Get thread")
+async def get_thread(
+    thread_id: str,
+    caller: CurrentCaller,
+    db: Db,
+    include_conversation: Annotated[bool, Query(alias="includeConversation")] = False,
+) -> Response:
+    def work(session: Session) -> str:
+        thread = triage.require_thread(session, caller.workspace_id, thread_id)
+        detail = views.thread_detail(session, caller.workspace_id, thread, conversation=include_conversation)
+        return detail.model_dump_json()
+
+    return json_answer(await db.run(work, write=False))
+
+
+@router.patch("/{thread_id}", response_model=ThreadDetailOut, summary="Update thread")
+async def update_thread(
+    thread_id: str,
+    caller: CurrentCaller,
+    body: Annotated[UpdateThread, Depends(json_body(UpdateThread))],
+    db: Db,
+    rules: Rules,
+) -> Response:
+    require_writer(caller)
+
+    def work(session: Session) -> str:
+        thread = triage.update_thread(session, caller, thread_id, body, rules)
+        return views.thread_detail(session, caller.workspace_id, thread).model_dump_json()
+
+    return json_answer(await db.run(work))
+
+
+@router.post("/{thread_id}/messages", response_model=MessageSentOut, summary="Reply to the customer")
+async def send_message(
+    thread_id: str,
+    caller: CurrentCaller,
+    body: Annotated[SendMessage, Depends(json_body(SendMessage))],
+    idempotency: Idempotency,
+    db: Db,
+) -> Response:
+    require_writer(caller)
+
+    def work(session: Session) -> str:
+        def reply() -> MessageSentOut:
+            message = replies.send_message(session, caller, thread_id, body)
+            return MessageSentOut(message_id=message.id, thread_id=message.thread_id)
+
+        return once(session, caller.workspace_id, idempotency, reply)
+
+    return json_answer(await db.run(work))

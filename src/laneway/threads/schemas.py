@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     AliasChoices,
+    BeforeValidator,
     Field,
+    JsonValue,
     StrictBool,
     StrictStr,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from laneway.companies.schemas import CompanyOut
 from laneway.contacts.emails import Email, parse_email
@@ -152,3 +157,113 @@ class CreatedThreadOut(ThreadOut):
     company: CompanyOut | None
     contact: ContactOut
     reporter: MemberOut
+
+
+def _recipient(value: Any) -> Any:
+    # A bare address is as good as {"email": address}.
+    return {"email": value} if isinstance(value, str) else value
+
+
+class Recipient(RequestSchema):
+    email: EmailIn
+    name: OptionalText = Field(default=None, max_length=255)
+
+
+RecipientIn = Annotated[Recipient, BeforeValidator(_recipient)]
+
+
+class UpdateThread(RequestSchema):
+    """PATCH /threads/{id}: only the fields sent change."""
+
+    text: NonBlank | None = None
+    title: StrictStr | None = Field(default=None, max_length=512)
+    pain_level: PainLevel | None = None
+    assignee_id: OptionalText = None
+    project_id: OptionalText = None
+    notify: Notify | None = None
+    state: State | None = None
+    contact_id: OptionalText = None
+    company_id: OptionalText = None
+    tag_ids: list[StrictStr] | None = Field(default=None, max_length=100)
+    updated_at: PastDateTime | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls_where_a_value_is_needed(self) -> UpdateThread:
+        for name in ("text", "pain_level", "state"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise PydanticCustomError("null", "{field} must not be null", {"field": to_camel(name)})
+        return self
+
+
+class SendMessage(RequestSchema):
+    """POST /threads/{id}/messages: a reply to the customer."""
+
+    content: NonBlank = Field(max_length=200_000, validation_alias=AliasChoices("content", "text"))
+    cc: list[RecipientIn] = Field(default_factory=list, max_length=50)
+    bcc: list[RecipientIn] = Field(default_factory=list, max_length=50)
+    attachments: list[JsonValue] = Field(default_factory=list, max_length=20)
+    channel_id: OptionalText = Field(default=None, max_length=255)
+    thread_id: OptionalText = None
+
+
+class TagOut(ResponseSchema):
+    id: str
+    name: str
+    color: str | None
+
+
+class RecipientOut(ResponseSchema):
+    email: str
+    name: str | None = None
+
+
+class AuthorOut(ResponseSchema):
+    type: Literal["contact", "member"]
+    id: str | None
+    name: str | None
+    email: str | None
+
+
+class MessageOut(ResponseSchema):
+    id: str
+    thread_id: str
+    direction: Literal["INBOUND", "OUTBOUND"]
+    content: str
+    created_at: Timestamp
+    author: AuthorOut
+    cc: list[RecipientOut]
+    bcc: list[RecipientOut]
+
+
+class MessageSentOut(ResponseSchema):
+    message_id: str
+    thread_id: str
+
+
+class ThreadDetailOut(ThreadOut):
+    """GET /threads/{id}: the thread with the people and tags around it."""
+
+    contact: ContactOut | None
+    company: CompanyOut | None
+    assignee: MemberOut | None
+    reporter: MemberOut | None
+    tags: list[TagOut]
+
+
+class ThreadConversationOut(ThreadDetailOut):
+    """GET /threads/{id}?includeConversation=true: with its messages, oldest first."""
+
+    conversation: list[MessageOut]
+
+
+class NextPageOut(ResponseSchema):
+    skip: int
+    take: int
+    cursor: str | None = None
+
+
+class ThreadListOut(ResponseSchema):
+    threads: list[ThreadOut]
+    count: int
+    has_more: bool
+    next_page: NextPageOut | None

@@ -8,6 +8,8 @@ from laneway.workspaces.models import Workspace
 
 def get(session: Session, workspace_id: str, *, fresh: bool = False) -> Workspace | None:
     """The workspace; `fresh` re-reads it when this session may hold an older copy."""
+    if "\x00" in workspace_id:
+        return None  # ids in URLs: none holds NUL, and PostgreSQL refuses to compare one
     return session.get(Workspace, workspace_id, populate_existing=fresh)
 
 
@@ -25,3 +27,12 @@ def take_generated_title(session: Session, workspace_id: str) -> bool:
         .execution_options(synchronize_session=False)
     ).first()
     return spent is not None
+
+
+def get_published(session: Session, workspace_id: str) -> Workspace | None:
+    """The workspace when its public portal is published; None for unknown and unpublished ones."""
+    if "\x00" in workspace_id:
+        return None  # ids in URLs: none holds NUL, and PostgreSQL refuses to compare one
+    return session.scalars(
+        select(Workspace).where(Workspace.id == workspace_id, Workspace.is_published.is_(True))
+    ).first()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from laneway.kit.schema import ResponseSchema
+from laneway.kit.schema import ResponseSchema, Timestamp
 from laneway.workspaces.models import Workspace
 
 
@@ -26,3 +26,25 @@ class WorkspaceEmbedOut(ResponseSchema):
             remaining_generated_thread_titles=workspace.remaining_generated_thread_titles,
             slack_settings=SlackSettingsOut(notification_channel_id=workspace.slack_notification_channel_id),
         )
+
+
+class PublicWorkspaceOut(ResponseSchema):
+    """The workspace as its public portal shows it: no settings, no secrets."""
+
+    id: str
+    name: str
+    slug: str | None
+    domain: str | None
+    logo: str | None
+    primary_color: str | None
+    secondary_color: str | None
+    is_published: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class PublicWorkspaceAnswer(ResponseSchema):
+    """GET /workspaces/{id}. Changelogs are not served yet, so `latestChangelog` is always null."""
+
+    workspace: PublicWorkspaceOut
+    latest_changelog: None = None
