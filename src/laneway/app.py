@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.abc
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
@@ -13,17 +15,35 @@ from laneway import __version__
 from laneway.companies.router import router as companies_router
 from laneway.config import Settings
 from laneway.contacts.router import router as contacts_router
+from laneway.idempotency.service import purge_expired
 from laneway.issues.router import router as issues_router
 from laneway.kit.body import BodyLimitMiddleware
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import install_error_handlers
 from laneway.kit.limits import HeaderLimitMiddleware
+from laneway.kit.periodic import every
+from laneway.kit.time import utcnow
 from laneway.members.router import router as members_router
 from laneway.projects.router import router as projects_router
+from laneway.threads.repository import wake_snoozed
 from laneway.threads.router import router as threads_router
 from laneway.workspaces.router import router as workspaces_router
 
 API = "/api/v1"
+
+
+def start_clock_jobs(jobs: anyio.abc.TaskGroup, database: Database, settings: Settings) -> None:
+    """Snoozed threads wake when their time is up; old idempotency keys are forgotten. Every
+    server process runs these; the statements are safe to run concurrently."""
+
+    async def wake() -> None:
+        await database.run(lambda session: wake_snoozed(session, utcnow()))
+
+    async def purge() -> None:
+        await database.run(purge_expired)
+
+    jobs.start_soon(every, settings.snooze_check_seconds, wake, "wake-snoozed")
+    jobs.start_soon(every, 3600, purge, "purge-idempotency-keys")
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -40,7 +60,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with anyio.create_task_group() as jobs:
+            if settings.run_clock_jobs:
+                start_clock_jobs(jobs, database, settings)
+            yield
+            jobs.cancel_scope.cancel()
         database.dispose()
 
     app = FastAPI(

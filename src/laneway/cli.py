@@ -30,6 +30,7 @@ from laneway.members import repository as members
 from laneway.members.models import Membership, User
 from laneway.members.service import add_member
 from laneway.projects.service import create_project
+from laneway.tags.service import create_tag
 from laneway.workspaces import repository as workspaces
 from laneway.workspaces.models import Workspace
 from laneway.workspaces.service import DEFAULT_TITLE_QUOTA, create_workspace
@@ -148,6 +149,12 @@ def cmd_issue_create(session: Session, args: argparse.Namespace) -> Output:
             "createdAt": render(issue.created_at),
         }
     }
+
+
+def cmd_tag_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    tag = create_tag(session, args.workspace, name=args.name, color=args.color)
+    return {"tag": {"id": tag.id, "name": tag.name, "color": tag.color, "workspaceId": tag.workspace_id}}
 
 
 # --- commands that run things ------------------------------------------------------------------
@@ -296,6 +303,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", required=True)
     p.add_argument("--project")
     p.set_defaults(write=cmd_issue_create)
+
+    tag = sub.add_parser("tag", help="create tags for threads")
+    p = tag.add_subparsers(dest="action", required=True).add_parser(
+        "create", help="a tag (PATCH tagIds uses it)"
+    )
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--color")
+    p.set_defaults(write=cmd_tag_create)
     return parser
 
 

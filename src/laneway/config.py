@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = ["*"]
     # v1 bodies carry no snooze end: SNOOZED set through v1 lasts this long.
     snooze_hours: float = Field(default=24.0, gt=0)
+    # How often a server looks for snoozed threads whose time is up.
+    snooze_check_seconds: float = Field(default=10.0, gt=0)
+    # The server's clock jobs (snooze expiry, clean-ups); tests may turn them off.
+    run_clock_jobs: bool = True
     # A thread whose sent createdAt is older than this is an import and notifies nobody.
     import_threshold_seconds: int = Field(default=600, ge=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from laneway.issues.models import Issue
@@ -173,3 +173,16 @@ def messages(session: Session, workspace_id: str, thread_id: str) -> list[Thread
             .order_by(ThreadMessage.created_at, ThreadMessage.id)
         )
     )
+
+
+def wake_snoozed(session: Session, now: datetime) -> list[str]:
+    """Every workspace's SNOOZED threads whose time is up turn UNSNOOZED (a clock job, not a
+    request: it has no workspace to scope to). Returns their ids."""
+    woke = session.execute(
+        update(Thread)
+        .where(Thread.state == "SNOOZED", Thread.snoozed_until <= now)
+        .values(state="UNSNOOZED", last_state_change_at=Thread.snoozed_until, updated_at=now)
+        .returning(Thread.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(woke.scalars())
