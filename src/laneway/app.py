@@ -21,6 +21,7 @@ from laneway.kit.body import BodyLimitMiddleware
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import install_error_handlers
 from laneway.kit.limits import HeaderLimitMiddleware
+from laneway.kit.openapi import install_openapi
 from laneway.kit.periodic import every
 from laneway.kit.time import utcnow
 from laneway.members.router import router as members_router
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     install_error_handlers(app)
+    install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -7,6 +7,7 @@ from fastapi import Depends, Header
 
 from laneway.auth.caller import Caller
 from laneway.auth.service import authenticate
+from laneway.kit.openapi import SECURED
 from laneway.kit.web import Db
 
 
@@ -18,4 +19,5 @@ async def current_caller(
     return await db.run(partial(authenticate, authorization=authorization), write=False)
 
 
+SECURED.add(current_caller)
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

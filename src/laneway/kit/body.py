@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from laneway.kit.errors import BadRequest, Issue, PayloadTooLarge, error_response, validation_error
+from laneway.kit.openapi import BODY_MODELS
 
 M = TypeVar("M", bound=BaseModel)
 MAX_DEPTH = 32
@@ -108,6 +109,7 @@ def json_body(model: type[M]) -> Callable[[Request], Awaitable[M]]:
         return validate(model, decode_json_object(raw))
 
     read.__name__ = f"read_{model.__name__}"
+    BODY_MODELS[read] = model  # so that the OpenAPI document shows the body
     return read
 
 

@@ -12,6 +12,7 @@ from laneway.auth.service import require_writer
 from laneway.idempotency.dependencies import Idempotency
 from laneway.idempotency.service import once
 from laneway.kit.body import json_body
+from laneway.kit.openapi import LanewayRoute
 from laneway.kit.pagination import Paging, next_page, require_enum
 from laneway.kit.web import AppSettings, Db, json_answer
 from laneway.threads import replies, service, triage, views
@@ -28,7 +29,7 @@ from laneway.threads.schemas import (
     UpdateThread,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=LanewayRoute)
 
 
 def _rules(settings: AppSettings) -> service.ThreadRules:

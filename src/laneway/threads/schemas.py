@@ -56,7 +56,9 @@ class CreateThread(RequestSchema):
     text: NonBlank = Field(min_length=1)
     pain_level: PainLevel
     # `email` and `actorName` are what a published MCP server sends.
-    contact_email: EmailIn = Field(validation_alias=AliasChoices("contactEmail", "email"))
+    contact_email: EmailIn = Field(
+        validation_alias=AliasChoices("contactEmail", "email"), max_length=254, json_schema_extra={"format": "email"}
+    )
     title: StrictStr | None = Field(default=None, max_length=512)
     state: State | None = None
     origin: Origin | None = None
