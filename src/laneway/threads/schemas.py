@@ -57,7 +57,9 @@ class CreateThread(RequestSchema):
     pain_level: PainLevel
     # `email` and `actorName` are what a published MCP server sends.
     contact_email: EmailIn = Field(
-        validation_alias=AliasChoices("contactEmail", "email"), max_length=254, json_schema_extra={"format": "email"}
+        validation_alias=AliasChoices("contactEmail", "email"),
+        max_length=254,
+        json_schema_extra={"format": "email"},
     )
     title: StrictStr | None = Field(default=None, max_length=512)
     state: State | None = None
