@@ -20,7 +20,7 @@ from laneway.issues.router import router as issues_router
 from laneway.kit.body import BodyLimitMiddleware
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import install_error_handlers
-from laneway.kit.limits import HeaderLimitMiddleware
+from laneway.kit.limits import RequestGuardMiddleware
 from laneway.kit.openapi import install_openapi
 from laneway.kit.periodic import every
 from laneway.kit.time import utcnow
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # Outermost first: CORS answers preflights before anything else looks at the request.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(HeaderLimitMiddleware)
+    app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

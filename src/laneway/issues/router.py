@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
 from laneway.issues import repository
 from laneway.issues.schemas import PortalIssueAnswer, PortalIssueOut, PortalIssuesOut
 from laneway.issues.service import require_issue
 from laneway.kit.errors import NotFound
-from laneway.kit.web import Db
+from laneway.kit.openapi import LanewayRoute
+from laneway.kit.web import Db, json_answer
 from laneway.workspaces import repository as workspaces
 
-router = APIRouter()
+router = APIRouter(route_class=LanewayRoute)
 
 
 def _require_published(session: Session, workspace_id: str) -> None:
@@ -22,22 +23,22 @@ def _require_published(session: Session, workspace_id: str) -> None:
 
 
 @router.get("/{workspace_id}", response_model=PortalIssuesOut, summary="List portal issues (public)")
-async def list_issues(workspace_id: str, db: Db) -> PortalIssuesOut:
-    def work(session: Session) -> PortalIssuesOut:
+async def list_issues(workspace_id: str, db: Db) -> Response:
+    def work(session: Session) -> str:
         _require_published(session, workspace_id)
         issues = repository.for_portal(session, workspace_id)
-        return PortalIssuesOut(issues=[PortalIssueOut.model_validate(i) for i in issues])
+        return PortalIssuesOut(issues=[PortalIssueOut.model_validate(i) for i in issues]).model_dump_json()
 
-    return await db.run(work, write=False)
+    return json_answer(await db.run(work, write=False))
 
 
 @router.get(
     "/{workspace_id}/{issue_id}", response_model=PortalIssueAnswer, summary="Get a portal issue (public)"
 )
-async def get_issue(workspace_id: str, issue_id: str, db: Db) -> PortalIssueAnswer:
-    def work(session: Session) -> PortalIssueAnswer:
+async def get_issue(workspace_id: str, issue_id: str, db: Db) -> Response:
+    def work(session: Session) -> str:
         _require_published(session, workspace_id)
         issue = require_issue(session, workspace_id, issue_id)
-        return PortalIssueAnswer(issue=PortalIssueOut.model_validate(issue))
+        return PortalIssueAnswer(issue=PortalIssueOut.model_validate(issue)).model_dump_json()
 
-    return await db.run(work, write=False)
+    return json_answer(await db.run(work, write=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from laneway.kit.errors import AppError, error_response
+from laneway.kit.errors import AppError, BadRequest, NotFound, error_response
 
 
 class HeadersTooLarge(AppError):
@@ -12,18 +12,30 @@ class HeadersTooLarge(AppError):
     code = "REQUEST_HEADER_FIELDS_TOO_LARGE"
 
 
-class HeaderLimitMiddleware:
-    """Refuses requests whose headers add up to more than `max_bytes` (431)."""
+class RequestGuardMiddleware:
+    """Refuses, before routing, what no route can use: headers adding up to more than
+    `max_header_bytes` (431), and NUL characters in the path (404) or the query (400), which
+    no database column can hold."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = 32 * 1024) -> None:
+    def __init__(self, app: ASGIApp, max_header_bytes: int = 32 * 1024) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            size = sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
-            if size > self.max_bytes:
-                error = HeadersTooLarge(f"The request headers are larger than {self.max_bytes} bytes")
+            error = self._problem(scope)
+            if error is not None:
                 await error_response(error)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    def _problem(self, scope: Scope) -> AppError | None:
+        size = sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
+        if size > self.max_header_bytes:
+            return HeadersTooLarge(f"The request headers are larger than {self.max_header_bytes} bytes")
+        if "\x00" in scope.get("path", ""):
+            return NotFound("No such route")
+        query: bytes = scope.get("query_string", b"")
+        if b"\x00" in query or b"%00" in query:
+            return BadRequest("The query string must not contain NUL characters")
+        return None

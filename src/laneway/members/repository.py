@@ -50,7 +50,7 @@ def memberships_with_users(session: Session, workspace_id: str) -> list[tuple[Me
         .where(Membership.workspace_id == workspace_id)
         .order_by(Membership.created_at, Membership.id)
     )
-    return [(membership, user) for membership, user in rows.tuples()]
+    return [(membership, user) for membership, user in rows]
 
 
 def lock_admin_ids(session: Session, workspace_id: str) -> set[str]:

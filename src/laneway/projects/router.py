@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
 from laneway.kit.errors import NotFound
-from laneway.kit.web import Db
+from laneway.kit.openapi import LanewayRoute
+from laneway.kit.web import Db, json_answer
 from laneway.projects import repository
 from laneway.projects.schemas import PortalProjectAnswer, PortalProjectOut, PortalProjectsOut
 from laneway.projects.service import require_project
 from laneway.workspaces import repository as workspaces
 
-router = APIRouter()
+router = APIRouter(route_class=LanewayRoute)
 
 
 def _require_published(session: Session, workspace_id: str) -> None:
@@ -22,13 +23,15 @@ def _require_published(session: Session, workspace_id: str) -> None:
 
 
 @router.get("/{workspace_id}", response_model=PortalProjectsOut, summary="List portal projects (public)")
-async def list_projects(workspace_id: str, db: Db) -> PortalProjectsOut:
-    def work(session: Session) -> PortalProjectsOut:
+async def list_projects(workspace_id: str, db: Db) -> Response:
+    def work(session: Session) -> str:
         _require_published(session, workspace_id)
         projects = repository.for_portal(session, workspace_id)
-        return PortalProjectsOut(projects=[PortalProjectOut.model_validate(p) for p in projects])
+        return PortalProjectsOut(
+            projects=[PortalProjectOut.model_validate(p) for p in projects]
+        ).model_dump_json()
 
-    return await db.run(work, write=False)
+    return json_answer(await db.run(work, write=False))
 
 
 @router.get(
@@ -36,10 +39,10 @@ async def list_projects(workspace_id: str, db: Db) -> PortalProjectsOut:
     response_model=PortalProjectAnswer,
     summary="Get a portal project (public)",
 )
-async def get_project(workspace_id: str, project_id: str, db: Db) -> PortalProjectAnswer:
-    def work(session: Session) -> PortalProjectAnswer:
+async def get_project(workspace_id: str, project_id: str, db: Db) -> Response:
+    def work(session: Session) -> str:
         _require_published(session, workspace_id)
         project = require_project(session, workspace_id, project_id)
-        return PortalProjectAnswer(project=PortalProjectOut.model_validate(project))
+        return PortalProjectAnswer(project=PortalProjectOut.model_validate(project)).model_dump_json()
 
-    return await db.run(work, write=False)
+    return json_answer(await db.run(work, write=False))
