@@ -79,7 +79,9 @@ def test_a_bug_answers_the_json_error_shape(settings: Settings, database: Databa
     assert response.json() == {"message": "Internal server error", "code": "INTERNAL_SERVER_ERROR"}
 
 
-def test_nul_characters_in_paths_and_queries_are_refused(client: TestClient, workspace: WorkspaceFixture) -> None:
+def test_nul_characters_in_paths_and_queries_are_refused(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
     assert client.get("/api/v1/threads/%00", headers=workspace.admin.headers).status_code == 404
     assert client.get("/api/v1/contacts/a%00b", headers=workspace.admin.headers).status_code == 404
     response = client.get("/api/v1/threads", params={"projectId": "a\x00b"}, headers=workspace.admin.headers)
