@@ -26,8 +26,9 @@ from laneway.kit.periodic import every
 from laneway.kit.time import utcnow
 from laneway.members.router import router as members_router
 from laneway.projects.router import router as projects_router
-from laneway.threads.repository import wake_snoozed
+from laneway.threads.triage import wake_snoozed
 from laneway.threads.router import router as threads_router
+from laneway.webhooks.router import router as webhooks_router
 from laneway.workspaces.router import router as workspaces_router
 
 API = "/api/v1"
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(workspaces_router, prefix=API + "/workspaces", tags=["workspace"])
     app.include_router(projects_router, prefix=API + "/projects", tags=["portal"])
     app.include_router(issues_router, prefix=API + "/issues", tags=["portal"])
+    app.include_router(webhooks_router, prefix=API + "/webhooks", tags=["webhooks"])
 
     # Outermost first: CORS answers preflights before anything else looks at the request.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -80,3 +80,9 @@ def require_writer(caller: Caller) -> None:
     """VIEWER members may read but not change anything."""
     if caller.role == "VIEWER":
         raise Forbidden("VIEWER members may read but not write; ask an admin for the USER role")
+
+
+def require_admin(caller: Caller) -> None:
+    """Only ADMIN members manage the workspace's team and integrations."""
+    if caller.role != "ADMIN":
+        raise Forbidden("Only workspace admins may do this")

@@ -11,6 +11,7 @@ from laneway.outbox.models import OutboxMessage
 from laneway.projects.models import Project
 from laneway.tags.models import Tag
 from laneway.threads.models import Thread, ThreadIssue, ThreadMessage, ThreadProject, ThreadTag
+from laneway.webhooks.models import Webhook
 from laneway.workspaces.models import Workspace
 
 metadata = Base.metadata
@@ -18,5 +19,5 @@ metadata = Base.metadata
 __all__ = [
     "ApiKey", "Company", "CompanyDomain", "Contact", "IdempotencyKey", "Issue", "Membership",
     "OutboxMessage", "Project", "Tag", "Thread", "ThreadIssue", "ThreadMessage", "ThreadProject",
-    "ThreadTag", "User", "Workspace", "metadata",
+    "ThreadTag", "User", "Webhook", "Workspace", "metadata",
 ]  # fmt: skip

@@ -28,6 +28,9 @@ class OutboxMessage(IdMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A claim is a lease: the worker holding `claim_token` owns the row until `locked_until`;
+    # a worker that dies lets the lease lapse and another claims the row again.
     locked_until: Mapped[datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     delivered_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)

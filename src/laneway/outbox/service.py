@@ -14,6 +14,7 @@ SLACK_THREAD_UPDATED = "slack.thread_updated"
 EMAIL_THREAD_UPDATED = "email.thread_updated"
 SLACK_REPLY = "slack.reply"
 EMAIL_REPLY = "email.reply"
+WEBHOOK = "webhook"
 
 
 def enqueue(session: Session, workspace_id: str, kind: str, payload: dict[str, Any]) -> OutboxMessage:

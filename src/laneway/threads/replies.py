@@ -8,11 +8,12 @@ from laneway.auth.caller import Caller
 from laneway.contacts.models import Contact
 from laneway.kit.errors import BadRequest, Issue, validation_error
 from laneway.kit.ids import new_id
-from laneway.kit.time import utcnow
+from laneway.kit.time import render, utcnow
 from laneway.outbox.service import EMAIL_REPLY, SLACK_REPLY, enqueue
 from laneway.threads.models import ThreadMessage
 from laneway.threads.schemas import SendMessage
 from laneway.threads.triage import require_thread
+from laneway.webhooks.service import emit
 
 SLACK_ORIGINS = frozenset({"SLACK", "SLACK_CONNECT"})
 
@@ -48,4 +49,8 @@ def send_message(session: Session, caller: Caller, thread_id: str, data: SendMes
     payload = {"messageId": message.id, "threadId": thread.id}
     enqueue(session, thread.workspace_id, SLACK_REPLY if channel else EMAIL_REPLY, payload)
     session.flush()
+    emit(session, thread.workspace_id, "message.sent", {
+        "message": {"id": message.id, "threadId": thread.id, "content": message.content, "channelId": channel,
+                    "authorId": caller.user_id, "createdAt": render(now)},
+    })  # fmt: skip
     return message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from laneway.companies import repository as companies
 from laneway.companies.models import Company
 from laneway.companies.service import company_for_domain, require_company
 from laneway.contacts.models import Contact
+from laneway.contacts.schemas import ContactOut
 from laneway.contacts.service import upsert_contact
 from laneway.issues.models import Issue
 from laneway.issues.service import require_issue
@@ -25,8 +27,9 @@ from laneway.projects.models import Project
 from laneway.projects.service import require_project
 from laneway.threads import repository
 from laneway.threads.models import Thread
-from laneway.threads.schemas import CreateThread
+from laneway.threads.schemas import CreateThread, LinkedIssueOut, LinkedProjectOut, ThreadOut
 from laneway.threads.titles import generate_title
+from laneway.webhooks.service import emit
 from laneway.workspaces import repository as workspaces
 from laneway.workspaces.models import Workspace
 
@@ -67,7 +70,8 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     sent_company = require_company(session, workspace_id, data.company_id) if data.company_id else None
 
     email = data.email
-    contact = upsert_contact(session, workspace_id, email, data.contact_name, now).contact
+    upserted = upsert_contact(session, workspace_id, email, data.contact_name, now)
+    contact = upserted.contact
     company = (
         sent_company
         or _company_of(session, contact)
@@ -109,6 +113,20 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         repository.link_issue(session, thread, issue.id, now)
     _queue_notifications(session, thread, data, now - rules.import_threshold)
     session.flush()
+    if upserted.created:
+        emit(
+            session,
+            workspace_id,
+            "contact.created",
+            {"contact": ContactOut.model_validate(contact).model_dump(mode="json")},
+        )
+    emit_thread(
+        session,
+        thread,
+        "thread.created",
+        projects=[project] if project else [],
+        issues=[issue] if issue else [],
+    )
     workspace = workspaces.get(session, workspace_id, fresh=True)
     assert workspace is not None
     return CreatedThread(
@@ -147,3 +165,21 @@ def _queue_notifications(
         enqueue(session, thread.workspace_id, SLACK_THREAD_CREATED, payload)
     if data.notify.email:
         enqueue(session, thread.workspace_id, EMAIL_THREAD_RECEIVED, payload)
+
+
+def emit_thread(
+    session: Session,
+    thread: Thread,
+    event_type: str,
+    *,
+    projects: list[Project] | None = None,
+    issues: list[Issue] | None = None,
+    **extra: Any,
+) -> None:
+    """Queue a webhook event carrying the thread as the API shows it."""
+    shown = ThreadOut(
+        **ThreadOut.columns(thread),
+        linked_projects=[LinkedProjectOut.model_validate(p) for p in projects or []],
+        linked_issues=[LinkedIssueOut.model_validate(i) for i in issues or []],
+    )
+    emit(session, thread.workspace_id, event_type, {"thread": shown.model_dump(mode="json"), **extra})

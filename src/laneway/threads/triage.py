@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
 
 from laneway.auth.caller import Caller
@@ -21,7 +22,7 @@ from laneway.threads import repository
 from laneway.threads.models import Thread
 from laneway.threads.repository import ThreadFilter
 from laneway.threads.schemas import UpdateThread
-from laneway.threads.service import ThreadRules
+from laneway.threads.service import ThreadRules, emit_thread
 
 
 def require_thread(session: Session, workspace_id: str, thread_id: str) -> Thread:
@@ -89,6 +90,7 @@ def update_thread(
         thread.title = data.title if data.title and data.title.strip() else None
     if data.pain_level is not None:
         thread.pain_level = data.pain_level
+    previous_state = thread.state
     if data.state is not None:
         _set_state(thread, data.state, now, rules)
     # A sent updatedAt is kept as sent, even before createdAt: imports replay edits of their own.
@@ -100,6 +102,9 @@ def update_thread(
         if data.notify.email:
             enqueue(session, workspace_id, EMAIL_THREAD_UPDATED, payload)
     session.flush()
+    emit_thread(session, thread, "thread.updated", changed=sorted(to_camel(f) for f in sent))
+    if thread.state != previous_state:
+        emit_thread(session, thread, "thread.state_changed", previousState=previous_state)
     return thread
 
 
@@ -109,3 +114,13 @@ def _set_state(thread: Thread, state: str, now: datetime, rules: ThreadRules) ->
         thread.last_state_change_at = now
     # Snoozing again restarts the clock; any other state ends the snooze.
     thread.snoozed_until = now + rules.snooze_period if state == "SNOOZED" else None
+
+
+def wake_snoozed(session: Session, now: datetime) -> int:
+    """Turn every due SNOOZED thread UNSNOOZED and tell the webhooks; returns how many woke."""
+    woke = repository.wake_snoozed(session, now)
+    for thread_id in woke:
+        thread = session.get(Thread, thread_id)
+        if thread is not None:
+            emit_thread(session, thread, "thread.state_changed", previousState="SNOOZED")
+    return len(woke)

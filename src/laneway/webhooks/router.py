@@ -1,0 +1,54 @@
+"""Webhook endpoints of a workspace: admins register, list and delete them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from sqlalchemy.orm import Session
+
+from laneway.auth.dependencies import CurrentCaller
+from laneway.auth.service import require_admin
+from laneway.kit.body import json_body
+from laneway.kit.openapi import LanewayRoute
+from laneway.kit.web import Db, json_answer
+from laneway.webhooks import repository, service
+from laneway.webhooks.schemas import CreateWebhook, WebhookCreatedOut, WebhookListOut, WebhookOut
+
+router = APIRouter(route_class=LanewayRoute)
+
+
+@router.post("", response_model=WebhookCreatedOut, summary="Register a webhook endpoint")
+async def create_webhook(
+    caller: CurrentCaller, body: Annotated[CreateWebhook, Depends(json_body(CreateWebhook))], db: Db
+) -> Response:
+    require_admin(caller)
+
+    def work(session: Session) -> str:
+        return WebhookCreatedOut.model_validate(
+            service.create_webhook(session, caller.workspace_id, body)
+        ).model_dump_json()
+
+    return json_answer(await db.run(work))
+
+
+@router.get("", response_model=WebhookListOut, summary="List webhook endpoints")
+async def list_webhooks(caller: CurrentCaller, db: Db) -> Response:
+    require_admin(caller)
+
+    def work(session: Session) -> str:
+        hooks = repository.active(session, caller.workspace_id)
+        return WebhookListOut(webhooks=[WebhookOut.model_validate(h) for h in hooks]).model_dump_json()
+
+    return json_answer(await db.run(work, write=False))
+
+
+@router.delete("/{webhook_id}", summary="Delete a webhook endpoint")
+async def delete_webhook(webhook_id: str, caller: CurrentCaller, db: Db) -> Response:
+    require_admin(caller)
+
+    def work(session: Session) -> str:
+        service.delete_webhook(session, caller.workspace_id, webhook_id)
+        return '{"success":true,"message":"Webhook deleted","isDeleted":true}'
+
+    return json_answer(await db.run(work))
