@@ -76,7 +76,10 @@ def database(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, smtp_url=None, slack_api_url="http://127.0.0.1:9/api")
+    # Delivery is tested with workers of its own (tests/outbox); the shared app only queues.
+    return Settings(
+        database_url=database_url, smtp_url=None, slack_api_url="http://127.0.0.1:9/api", run_worker=False
+    )
 
 
 @pytest.fixture(scope="session")

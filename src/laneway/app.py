@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -25,9 +26,12 @@ from laneway.kit.openapi import install_openapi
 from laneway.kit.periodic import every
 from laneway.kit.time import utcnow
 from laneway.members.router import router as members_router
+from laneway.outbox.metrics import router as metrics_router
+from laneway.outbox.service import WRITTEN
+from laneway.outbox.worker import Worker
 from laneway.projects.router import router as projects_router
-from laneway.threads.triage import wake_snoozed
 from laneway.threads.router import router as threads_router
+from laneway.threads.triage import wake_snoozed
 from laneway.webhooks.router import router as webhooks_router
 from laneway.workspaces.router import router as workspaces_router
 
@@ -48,6 +52,17 @@ def start_clock_jobs(jobs: anyio.abc.TaskGroup, database: Database, settings: Se
     jobs.start_soon(every, 3600, purge, "purge-idempotency-keys")
 
 
+async def run_worker(database: Database, settings: Settings) -> None:
+    """The outbox delivery loop, woken at once by commits of this process that queue work."""
+    worker = Worker(database, settings)
+    loop = asyncio.get_running_loop()
+    stop_waking = database.on_commit_of(WRITTEN, lambda: loop.call_soon_threadsafe(worker.wake))
+    try:
+        await worker.run()
+    finally:
+        stop_waking()
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The Laneway API. Migrations are applied by the CLI before serving, not here."""
     settings = settings or Settings()
@@ -65,6 +80,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         async with anyio.create_task_group() as jobs:
             if settings.run_clock_jobs:
                 start_clock_jobs(jobs, database, settings)
+            if settings.run_worker:
+                jobs.start_soon(run_worker, database, settings)
             yield
             jobs.cancel_scope.cancel()
         database.dispose()
@@ -85,6 +102,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # Liveness only: touches no database, so it measures the HTTP stack alone.
         return JSONResponse({"ok": True})
 
+    app.include_router(metrics_router)
     for prefix in ("/threads", "/insights"):
         app.include_router(threads_router, prefix=API + prefix, tags=["threads"])
     app.include_router(contacts_router, prefix=API + "/contacts", tags=["contacts"])

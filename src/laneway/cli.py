@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,12 +27,14 @@ from laneway.companies.service import create_company
 from laneway.config import Settings
 from laneway.issues.service import create_issue
 from laneway.kit.db import Database, make_engine
-from laneway.kit.errors import AppError, NotFound
+from laneway.kit.errors import AppError, BadRequest, NotFound
 from laneway.kit.migrate import upgrade
-from laneway.kit.time import render
+from laneway.kit.time import render, utcnow
 from laneway.members import repository as members
 from laneway.members.models import Membership, User
 from laneway.members.service import add_member
+from laneway.outbox import repository as outbox
+from laneway.outbox.models import DEAD, DONE, PENDING, OutboxMessage
 from laneway.projects.service import create_project
 from laneway.tags.service import create_tag
 from laneway.workspaces import repository as workspaces
@@ -168,6 +174,8 @@ def cmd_migrate(database: Database, settings: Settings, args: argparse.Namespace
 def cmd_serve(database: Database, settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    if not args.worker:
+        os.environ["LANEWAY_RUN_WORKER"] = "false"  # read by each server process's Settings
     database.dispose()  # the server's processes open their own connections
     uvicorn.run(
         "laneway.app:create_app",
@@ -179,6 +187,49 @@ def cmd_serve(database: Database, settings: Settings, args: argparse.Namespace) 
         proxy_headers=True,
     )
     return 0
+
+
+def cmd_worker(database: Database, settings: Settings, args: argparse.Namespace) -> int:
+    """Only the delivery loop and the clock jobs, for deployments with several API servers."""
+    import anyio
+
+    from laneway.app import run_worker, start_clock_jobs
+
+    async def main() -> None:
+        async with anyio.create_task_group() as jobs:
+            start_clock_jobs(jobs, database, settings)
+            jobs.start_soon(run_worker, database, settings)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with suppress(KeyboardInterrupt):
+        anyio.run(main)
+    return 0
+
+
+def _outbox_row(row: OutboxMessage) -> Output:
+    return {
+        "id": row.id, "workspaceId": row.workspace_id, "kind": row.kind, "status": row.status,
+        "attempts": row.attempts, "createdAt": render(row.created_at),
+        "nextAttemptAt": render(row.next_attempt_at),
+        "deliveredAt": render(row.delivered_at) if row.delivered_at else None, "lastError": row.last_error,
+    }  # fmt: skip
+
+
+def cmd_outbox_list(session: Session, args: argparse.Namespace) -> Output:
+    rows = outbox.listing(session, status=args.status, limit=args.limit)
+    return {"rows": [_outbox_row(r) for r in rows]}
+
+
+def cmd_outbox_retry(session: Session, args: argparse.Namespace) -> Output:
+    if not args.ids and not args.all_dead:
+        raise BadRequest("name the rows to retry, or pass --all-dead")
+    return {"retried": outbox.retry(session, None if args.all_dead else args.ids, utcnow())}
+
+
+def cmd_outbox_purge(session: Session, args: argparse.Namespace) -> Output:
+    statuses = [DONE, DEAD] if args.include_dead else [DONE]
+    before = utcnow() - timedelta(days=args.older_than_days)
+    return {"purged": outbox.purge(session, before, statuses)}
 
 
 def cmd_demo(database: Database, settings: Settings, args: argparse.Namespace) -> int:
@@ -237,10 +288,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--workers", type=int, default=1)
         p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+        p.add_argument("--worker", action=argparse.BooleanOptionalAction, default=True,
+                       help="run the outbox delivery loop in the server (--no-worker: not)")  # fmt: skip
 
-    serve = sub.add_parser("serve", help="serve the API")
+    serve = sub.add_parser("serve", help="serve the API (and deliver the outbox)")
     server_args(serve)
     serve.set_defaults(run=cmd_serve)
+    sub.add_parser("worker", help="only deliver the outbox (and run the clock jobs)").set_defaults(
+        run=cmd_worker
+    )
     demo = sub.add_parser("demo", help="make a demo workspace and key, print a curl example, serve")
     server_args(demo)
     demo.set_defaults(run=cmd_demo)
@@ -303,6 +359,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", required=True)
     p.add_argument("--project")
     p.set_defaults(write=cmd_issue_create)
+
+    box = sub.add_parser("outbox", help="see and recover deliveries").add_subparsers(
+        dest="action", required=True
+    )
+    p = box.add_parser("list", help="the newest rows, of one status or all")
+    p.add_argument("--status", choices=[PENDING, DONE, DEAD])
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(write=cmd_outbox_list)
+    p = box.add_parser("retry", help="give DEAD rows another round of attempts")
+    p.add_argument("ids", nargs="*")
+    p.add_argument("--all-dead", action="store_true")
+    p.set_defaults(write=cmd_outbox_retry)
+    p = box.add_parser("purge", help="delete delivered rows (and with --include-dead, dead ones)")
+    p.add_argument("--older-than-days", type=float, default=7.0)
+    p.add_argument("--include-dead", action="store_true")
+    p.set_defaults(write=cmd_outbox_purge)
 
     tag = sub.add_parser("tag", help="create tags for threads")
     p = tag.add_subparsers(dest="action", required=True).add_parser(

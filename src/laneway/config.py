@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     snooze_hours: float = Field(default=24.0, gt=0)
     # How often a server looks for snoozed threads whose time is up.
     snooze_check_seconds: float = Field(default=10.0, gt=0)
+    # The outbox delivery worker (inside `laneway serve` unless --no-worker).
+    run_worker: bool = True
+    outbox_max_attempts: int = Field(default=10, ge=1)
+    outbox_backoff_seconds: float = Field(default=2.0, gt=0)
+    outbox_backoff_cap_seconds: float = Field(default=3600.0, gt=0)
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    outbox_batch: int = Field(default=32, ge=1, le=1000)
+    outbox_concurrency: int = Field(default=8, ge=1, le=256)
     # The server's clock jobs (snooze expiry, clean-ups); tests may turn them off.
     run_clock_jobs: bool = True
     # A thread whose sent createdAt is older than this is an import and notifies nobody.

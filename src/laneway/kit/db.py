@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -120,6 +120,19 @@ class Database:
             writes = anyio.CapacityLimiter(1) if is_sqlite(self.engine) else reads
             pair = self._limiters[loop] = (reads, writes)
         return pair[1] if write else pair[0]
+
+    def on_commit_of(self, flag: str, callback: Callable[[], object]) -> Callable[[], None]:
+        """Call `callback` after each write transaction that set `session.info[flag]` commits
+        (the outbox wakes its worker this way), on the committing thread. Returns the function
+        that stops it."""
+
+        def after_commit(session: Session) -> None:
+            if session.info.pop(flag, False):
+                with suppress(RuntimeError):  # the listener's event loop has closed meanwhile
+                    callback()
+
+        event.listen(self._writes, "after_commit", after_commit)
+        return lambda: event.remove(self._writes, "after_commit", after_commit)
 
     def dispose(self) -> None:
         self.engine.dispose()
