@@ -28,10 +28,11 @@ def render_metrics(session: Session) -> str:
         for kind, status, n in sorted(repository.counts(session))
     ]
     oldest = repository.oldest_due(session, now)
+    age = max(0.0, (now - oldest).total_seconds()) if oldest else 0.0
     lines += [
         "# HELP laneway_outbox_oldest_due_age_seconds How long the oldest due row has waited.",
         "# TYPE laneway_outbox_oldest_due_age_seconds gauge",
-        f"laneway_outbox_oldest_due_age_seconds {max(0.0, (now - oldest).total_seconds()) if oldest else 0.0}",
+        f"laneway_outbox_oldest_due_age_seconds {age}",
         "# HELP laneway_outbox_deliveries_total Delivery attempts by this process, by kind and outcome.",
         "# TYPE laneway_outbox_deliveries_total counter",
     ]
