@@ -9,6 +9,9 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from laneway.auth.dependencies import CurrentCaller
+from laneway.auth.service import require_admin
+from laneway.idempotency.dependencies import Idempotency
+from laneway.idempotency.service import once
 from laneway.kit.body import json_body
 from laneway.kit.openapi import LanewayRoute
 from laneway.kit.web import Db, json_answer
@@ -31,13 +34,19 @@ async def list_members(caller: CurrentCaller, db: Db) -> Response:
 
 @router.post("/invite", response_model=InvitedOut, summary="Invite a member (ADMIN only)")
 async def invite_member(
-    caller: CurrentCaller, body: Annotated[Invite, Depends(json_body(Invite))], db: Db
+    caller: CurrentCaller,
+    body: Annotated[Invite, Depends(json_body(Invite))],
+    idempotency: Idempotency,
+    db: Db,
 ) -> Response:
-    service.require_admin(caller)
+    require_admin(caller)
+
+    def invite(session: Session) -> InvitedOut:
+        service.add_member(session, caller.workspace_id, body.email, body.name, body.role or "USER")
+        return InvitedOut()
 
     def work(session: Session) -> str:
-        service.add_member(session, caller.workspace_id, body.email, body.name, body.role or "USER")
-        return InvitedOut().model_dump_json()
+        return once(session, caller.workspace_id, idempotency, lambda: invite(session))
 
     return json_answer(await db.run(work))
 
@@ -46,7 +55,7 @@ async def invite_member(
 async def change_role(
     caller: CurrentCaller, body: Annotated[ChangeRole, Depends(json_body(ChangeRole))], db: Db
 ) -> Response:
-    service.require_admin(caller)
+    require_admin(caller)
 
     def work(session: Session) -> str:
         membership, user = service.change_role(

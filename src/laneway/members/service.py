@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from laneway.auth.caller import Caller
+from laneway.auth.service import require_admin
 from laneway.contacts.emails import parse_email
 from laneway.kit.errors import BadRequest, Conflict, Forbidden, NotFound
 from laneway.kit.ids import new_id
@@ -12,12 +13,6 @@ from laneway.kit.time import utcnow
 from laneway.kit.upsert import insert_if_absent
 from laneway.members import repository
 from laneway.members.models import ROLES, Membership, User
-
-
-def require_admin(caller: Caller) -> None:
-    """Managing members is for ADMIN members only."""
-    if caller.role != "ADMIN":
-        raise Forbidden("Only ADMIN members may manage the members of a workspace")
 
 
 def add_member(
