@@ -7,7 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, literal, or_, select, text, type_coerce, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -125,7 +137,9 @@ def page(session: Session, workspace_id: str, where: CompanyFilter, paging: Page
     query = select(Company).where(*_matching(workspace_id, where))
     if paging.cursor is not None:
         at, last_id = paging.cursor.created_at, paging.cursor.id
-        query = query.where(or_(Company.created_at < at, and_(Company.created_at == at, Company.id < last_id)))
+        query = query.where(
+            or_(Company.created_at < at, and_(Company.created_at == at, Company.id < last_id))
+        )
     else:
         query = query.offset(paging.skip)
     return list(
@@ -134,7 +148,9 @@ def page(session: Session, workspace_id: str, where: CompanyFilter, paging: Page
 
 
 def count(session: Session, workspace_id: str, where: CompanyFilter) -> int:
-    return int(session.scalar(select(func.count()).select_from(Company).where(*_matching(workspace_id, where))) or 0)
+    return int(
+        session.scalar(select(func.count()).select_from(Company).where(*_matching(workspace_id, where))) or 0
+    )
 
 
 def contact_counts(session: Session, workspace_id: str, company_ids: Sequence[str]) -> dict[str, int]:

@@ -4,31 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from laneway.auth.dependencies import CurrentCaller
 from laneway.auth.service import require_writer
 from laneway.companies import service
-from laneway.companies.repository import CompanyFilter
 from laneway.companies.schemas import (
     CompanyDetailOut,
     CompanyListOut,
     CompanyOut,
-    ContactCountOut,
     CreateCompany,
     DeletedOut,
     LinearOptionsOut,
     ListedCompanyOut,
-    PastProjectOut,
     UpdateCompany,
 )
-from laneway.kit.body import json_body, text_problem
-from laneway.kit.errors import Issue, validation_error
+from laneway.kit.body import json_body
+from laneway.kit.openapi import LanewayRoute
 from laneway.kit.pagination import Paging
-from laneway.kit.web import Db
+from laneway.kit.web import Db, json_answer
+from laneway.projects.schemas import PortalProjectOut
 
-router = APIRouter()
+router = APIRouter(route_class=LanewayRoute)
 
 
 @router.get("", response_model=CompanyListOut, summary="List companies")
@@ -40,34 +38,26 @@ async def list_companies(
         str | None, Query(max_length=255, description="case-insensitive part of the name")
     ] = None,
     domain: Annotated[str | None, Query(max_length=255, description="one of the company's domains")] = None,
-) -> CompanyListOut:
-    if name is not None and text_problem(name):
-        raise validation_error([Issue(["name"], text_problem(name) or "")])
-    where = CompanyFilter(
-        name=name or None, ascii_domain=service.parse_domain_query(domain) if domain else None
-    )
+) -> Response:
+    where = service.company_filter(name=name, domain=domain)
 
-    def work(session: Session) -> CompanyListOut:
+    def work(session: Session) -> str:
         found = service.list_companies(session, caller.workspace_id, where, page)
         return CompanyListOut(
             companies=[
-                ListedCompanyOut(
-                    **CompanyOut.model_validate(c).model_dump(),
-                    count=ContactCountOut(contacts=found.contact_counts.get(c.id, 0)),
-                )
-                for c in found.companies
+                ListedCompanyOut.of(c, contacts=found.contact_counts.get(c.id, 0)) for c in found.companies
             ],
             total=found.total,
-        )
+        ).model_dump_json()
 
-    return await db.run(work, write=False)
+    return json_answer(await db.run(work, write=False))
 
 
 # Declared before /{company_id}, which would otherwise take "linear-options" for an id.
 @router.get("/linear-options", response_model=LinearOptionsOut, summary="Linear customer statuses and tiers")
-async def linear_options(caller: CurrentCaller) -> LinearOptionsOut:
+async def linear_options(caller: CurrentCaller) -> Response:
     # Laneway has no Linear connection; clients read null as "none configured".
-    return LinearOptionsOut(statuses=None, tiers=None)
+    return json_answer(LinearOptionsOut(statuses=None, tiers=None).model_dump_json())
 
 
 @router.get("/{company_id}", response_model=CompanyDetailOut, summary="Get company")
@@ -78,16 +68,16 @@ async def get_company(
     group_upvotes: Annotated[
         str | None, Query(alias="groupUpvotes", description="accepted for compatibility; no effect")
     ] = None,
-) -> CompanyDetailOut:
-    def work(session: Session) -> CompanyDetailOut:
+) -> Response:
+    def work(session: Session) -> str:
         company = service.require_company(session, caller.workspace_id, company_id)
         projects = service.past_projects(session, caller.workspace_id, company)
         return CompanyDetailOut(
             company=CompanyOut.model_validate(company),
-            past_projects=[PastProjectOut.model_validate(p) for p in projects],
-        )
+            past_projects=[PortalProjectOut.model_validate(p) for p in projects],
+        ).model_dump_json()
 
-    return await db.run(work, write=False)
+    return json_answer(await db.run(work, write=False))
 
 
 @router.post("", response_model=CompanyOut, summary="Create company")
@@ -95,10 +85,10 @@ async def create_company(
     caller: CurrentCaller,
     body: Annotated[CreateCompany, Depends(json_body(CreateCompany))],
     db: Db,
-) -> CompanyOut:
+) -> Response:
     require_writer(caller)
 
-    def work(session: Session) -> CompanyOut:
+    def work(session: Session) -> str:
         company = service.create_company(
             session,
             caller.workspace_id,
@@ -111,9 +101,9 @@ async def create_company(
             tier_id=body.tier_id,
             status_id=body.status_id,
         )
-        return CompanyOut.model_validate(company)
+        return CompanyOut.model_validate(company).model_dump_json()
 
-    return await db.run(work)
+    return json_answer(await db.run(work))
 
 
 @router.patch("/{company_id}", response_model=CompanyOut, summary="Update company")
@@ -122,21 +112,22 @@ async def update_company(
     caller: CurrentCaller,
     body: Annotated[UpdateCompany, Depends(json_body(UpdateCompany))],
     db: Db,
-) -> CompanyOut:
+) -> Response:
     require_writer(caller)
 
-    def work(session: Session) -> CompanyOut:
-        return CompanyOut.model_validate(service.update_company(session, caller.workspace_id, company_id, body))
+    def work(session: Session) -> str:
+        company = service.update_company(session, caller.workspace_id, company_id, body)
+        return CompanyOut.model_validate(company).model_dump_json()
 
-    return await db.run(work)
+    return json_answer(await db.run(work))
 
 
-@router.delete("/{company_id}", response_model=DeletedOut, summary="Delete company")
-async def delete_company(company_id: str, caller: CurrentCaller, db: Db) -> DeletedOut:
+@router.delete("/{company_id}", response_model=DeletedOut, summary="Delete company (soft)")
+async def delete_company(company_id: str, caller: CurrentCaller, db: Db) -> Response:
     require_writer(caller)
 
-    def work(session: Session) -> DeletedOut:
+    def work(session: Session) -> str:
         service.delete_company(session, caller.workspace_id, company_id)
-        return DeletedOut(success=True, message="Company deleted", is_deleted=True)
+        return DeletedOut(success=True, message="Company deleted", is_deleted=True).model_dump_json()
 
-    return await db.run(work)
+    return json_answer(await db.run(work))

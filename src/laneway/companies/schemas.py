@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr, field_validator, model_validator
 
 from laneway.companies.domains import parse_domain
+from laneway.companies.models import Company
 from laneway.kit.schema import NonBlank, OptionalText, RequestSchema, ResponseSchema, Timestamp
+from laneway.projects.schemas import PortalProjectOut
 
 MAX_AMOUNT = 2**63 - 1  # size and revenue are BIGINT columns
 MAX_ITEMS = 100  # domains or externalIds on one company
@@ -109,33 +111,21 @@ class ContactCountOut(ResponseSchema):
 class ListedCompanyOut(CompanyOut):
     count: ContactCountOut = Field(alias="_count")
 
+    @classmethod
+    def of(cls, company: Company, *, contacts: int) -> ListedCompanyOut:
+        fields = {name: getattr(company, name) for name in CompanyOut.model_fields}
+        return cls.model_validate({**fields, "count": {"contacts": contacts}})
+
 
 class CompanyListOut(ResponseSchema):
     companies: list[ListedCompanyOut]
     total: int
 
 
-class PastProjectOut(ResponseSchema):
-    """A project the company's feedback is linked to (the portal's project fields)."""
-
-    id: str
-    name: str
-    description: str | None
-    color: str | None
-    created_at: Timestamp
-    icon: str | None
-    linear_project_id: str | None
-    linear_team_ids: list[str]
-    progress: float | None
-    sort_order: float | None
-    state: str | None
-    upvotes: int
-    importance_score: float | None
-
-
 class CompanyDetailOut(ResponseSchema):
     company: CompanyOut
-    past_projects: list[PastProjectOut]
+    # Projects the company's feedback is linked to, with the fields the portal shows.
+    past_projects: list[PortalProjectOut]
 
 
 class LinearOptionsOut(ResponseSchema):

@@ -34,8 +34,7 @@ _PLAIN_FIELDS = (
 
 def require_company(session: Session, workspace_id: str, company_id: str) -> Company:
     """The workspace's company `company_id`; NotFound for unknown ids and other workspaces'."""
-    # A NUL can be in a URL path but never in an id, and PostgreSQL refuses it in a query.
-    company = None if "\x00" in company_id else repository.get(session, workspace_id, company_id)
+    company = repository.get(session, workspace_id, company_id)
     if company is None:
         raise NotFound(f"No company with id {company_id}")
     return company
@@ -82,6 +81,7 @@ def create_company(
     if not name.strip() or len(name) > 255:
         raise BadRequest("name must be 1 to 255 characters and not blank")
     parsed = _parse_domains(domains)
+    now = utcnow()  # one instant: a new company's updatedAt is its createdAt
     company = Company(
         workspace_id=workspace_id,
         name=name,
@@ -94,6 +94,8 @@ def create_company(
         status_id=status_id,
         is_deleted=False,
         version=1,
+        created_at=now,
+        updated_at=now,
     )
     session.add(company)
     session.flush()
@@ -146,7 +148,9 @@ class CompanyPage:
     total: int
 
 
-def list_companies(session: Session, workspace_id: str, where: CompanyFilter, page: PageRequest) -> CompanyPage:
+def list_companies(
+    session: Session, workspace_id: str, where: CompanyFilter, page: PageRequest
+) -> CompanyPage:
     """One page of the workspace's live companies, newest first, each with its live contacts
     counted (one grouped query for the page), and how many match in all."""
     rows = repository.page(session, workspace_id, where, page)[: page.take]
@@ -159,13 +163,17 @@ def past_projects(session: Session, workspace_id: str, company: Company) -> list
     return repository.past_projects(session, workspace_id, company.id)
 
 
-def parse_domain_query(text: str) -> str:
-    """A `domain` filter as the IDNA form companies are matched by; BadRequest if not a domain.
-    A filter is read leniently: case and surrounding spaces do not matter."""
-    try:
-        return parse_domain(text.strip().lower()).ascii
-    except ValueError as exc:
-        raise validation_error([Issue(["domain"], str(exc))]) from None
+def company_filter(*, name: str | None, domain: str | None) -> CompanyFilter:
+    """The list filters from the query string; BadRequest for a domain that cannot be one.
+    `domain` is read leniently (case and surrounding spaces do not matter) and compared in
+    its IDNA form, like the domains companies list."""
+    ascii_domain = None
+    if domain:
+        try:
+            ascii_domain = parse_domain(domain.strip().lower()).ascii
+        except ValueError as exc:
+            raise validation_error([Issue(["domain"], str(exc))]) from None
+    return CompanyFilter(name=name or None, ascii_domain=ascii_domain)
 
 
 def _parse_domains(domains: Sequence[str]) -> list[Domain]:
