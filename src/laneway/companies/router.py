@@ -15,14 +15,16 @@ from laneway.companies.schemas import (
     CompanyListOut,
     CompanyOut,
     CreateCompany,
-    DeletedOut,
     LinearOptionsOut,
     ListedCompanyOut,
     UpdateCompany,
 )
+from laneway.idempotency.dependencies import Idempotency
+from laneway.idempotency.service import once
 from laneway.kit.body import json_body
 from laneway.kit.openapi import LanewayRoute
 from laneway.kit.pagination import Paging
+from laneway.kit.schema import DeletedOut
 from laneway.kit.web import Db, json_answer
 from laneway.projects.schemas import PortalProjectOut
 
@@ -84,11 +86,12 @@ async def get_company(
 async def create_company(
     caller: CurrentCaller,
     body: Annotated[CreateCompany, Depends(json_body(CreateCompany))],
+    idempotency: Idempotency,
     db: Db,
 ) -> Response:
     require_writer(caller)
 
-    def work(session: Session) -> str:
+    def create(session: Session) -> CompanyOut:
         company = service.create_company(
             session,
             caller.workspace_id,
@@ -101,7 +104,10 @@ async def create_company(
             tier_id=body.tier_id,
             status_id=body.status_id,
         )
-        return CompanyOut.model_validate(company).model_dump_json()
+        return CompanyOut.model_validate(company)
+
+    def work(session: Session) -> str:
+        return once(session, caller.workspace_id, idempotency, lambda: create(session))
 
     return json_answer(await db.run(work))
 

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr, fi
 
 from laneway.companies.domains import parse_domain
 from laneway.companies.models import Company
-from laneway.kit.schema import NonBlank, OptionalText, RequestSchema, ResponseSchema, Timestamp
+from laneway.kit.schema import NonBlank, OptionalText, RequestSchema, ResponseSchema, Timestamp, drop_blank
 from laneway.projects.schemas import PortalProjectOut
 
 MAX_AMOUNT = 2**63 - 1  # size and revenue are BIGINT columns
@@ -61,13 +61,7 @@ class UpdateCompany(RequestSchema):
     @model_validator(mode="before")
     @classmethod
     def _blank_is_absent(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        return {
-            k: v
-            for k, v in data.items()
-            if not (k in _BLANK_IS_ABSENT and isinstance(v, str) and not v.strip())
-        }
+        return drop_blank(data, _BLANK_IS_ABSENT)
 
     @field_validator("name", "auto_add", mode="before")
     @classmethod
@@ -133,9 +127,3 @@ class LinearOptionsOut(ResponseSchema):
 
     statuses: list[Any] | None
     tiers: list[Any] | None
-
-
-class DeletedOut(ResponseSchema):
-    success: bool
-    message: str
-    is_deleted: bool

@@ -11,12 +11,13 @@ from laneway.companies import repository
 from laneway.companies.domains import Domain, parse_domain
 from laneway.companies.models import Company
 from laneway.companies.repository import CompanyFilter
-from laneway.companies.schemas import UpdateCompany
+from laneway.companies.schemas import CompanyOut, UpdateCompany
 from laneway.contacts.freemail import is_free_mail
 from laneway.kit.errors import BadRequest, Issue, NotFound, validation_error
 from laneway.kit.pagination import PageRequest
 from laneway.kit.time import utcnow
 from laneway.projects.models import Project
+from laneway.webhooks.service import emit
 
 # Fields a PATCH copies as they come; domains and externalIds need more care.
 _PLAIN_FIELDS = (
@@ -102,6 +103,12 @@ def create_company(
     repository.set_domains(session, company, [d.ascii for d in parsed])
     if auto_add:
         _link_contacts(session, company, parsed)
+    emit(
+        session,
+        workspace_id,
+        "company.created",
+        {"company": CompanyOut.model_validate(company).model_dump(mode="json")},
+    )
     return company
 
 

@@ -14,6 +14,7 @@ class Contact(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "email_key"),
         Index("ix_contacts_workspace_domain", "workspace_id", "email_domain"),
+        Index("ix_contacts_workspace_created", "workspace_id", "created_at", "id"),
     )
 
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -9,12 +9,14 @@ from sqlalchemy.orm import Session
 
 from laneway.auth.dependencies import CurrentCaller
 from laneway.auth.service import require_writer
-from laneway.companies.schemas import DeletedOut
 from laneway.contacts import service
 from laneway.contacts.schemas import ContactListOut, ContactObjectOut, CreateContact, UpdateContact
+from laneway.idempotency.dependencies import Idempotency
+from laneway.idempotency.service import once
 from laneway.kit.body import json_body
 from laneway.kit.openapi import LanewayRoute
 from laneway.kit.pagination import Paging, next_page
+from laneway.kit.schema import DeletedOut
 from laneway.kit.web import Db, json_answer
 
 router = APIRouter(route_class=LanewayRoute)
@@ -55,13 +57,17 @@ async def get_contact(id_or_email: str, caller: CurrentCaller, db: Db) -> Respon
 async def create_contact(
     caller: CurrentCaller,
     body: Annotated[CreateContact, Depends(json_body(CreateContact))],
+    idempotency: Idempotency,
     db: Db,
 ) -> Response:
     require_writer(caller)
 
-    def work(session: Session) -> str:
+    def create(session: Session) -> ContactObjectOut:
         made = service.create_contact(session, caller.workspace_id, body)
-        return ContactObjectOut.of(made.contact, made.company).model_dump_json()
+        return ContactObjectOut.of(made.contact, made.company)
+
+    def work(session: Session) -> str:
+        return once(session, caller.workspace_id, idempotency, lambda: create(session))
 
     return json_answer(await db.run(work))
 

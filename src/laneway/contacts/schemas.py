@@ -12,7 +12,7 @@ from laneway.companies.schemas import CompanyOut
 from laneway.contacts.emails import Email, parse_email
 from laneway.contacts.models import Contact
 from laneway.kit.errors import Issue, validation_error
-from laneway.kit.schema import OptionalText, RequestSchema, ResponseSchema, Timestamp
+from laneway.kit.schema import OptionalText, RequestSchema, ResponseSchema, Timestamp, drop_blank
 
 COMPANY_FIELDS = ("company_id", "company_name", "company_external_id")
 
@@ -66,13 +66,7 @@ class UpdateContact(RequestSchema):
     @model_validator(mode="before")
     @classmethod
     def _blank_is_absent(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        return {
-            k: v
-            for k, v in data.items()
-            if not (k in _BLANK_IS_ABSENT and isinstance(v, str) and not v.strip())
-        }
+        return drop_blank(data, _BLANK_IS_ABSENT)
 
     @field_validator("email", mode="before")
     @classmethod

@@ -19,12 +19,13 @@ from laneway.companies.service import (
 from laneway.contacts import repository
 from laneway.contacts.emails import Email, email_key, parse_email
 from laneway.contacts.models import Contact
-from laneway.contacts.schemas import CreateContact, UpdateContact
+from laneway.contacts.schemas import ContactOut, CreateContact, UpdateContact
 from laneway.kit.errors import Conflict, Issue, NotFound, validation_error
 from laneway.kit.ids import new_id
 from laneway.kit.pagination import Cursor, PageRequest
 from laneway.kit.time import utcnow
 from laneway.kit.upsert import insert_if_absent
+from laneway.webhooks.service import emit
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,8 @@ def upsert_contact(
         existing.is_deleted = False
         existing.version += 1
         existing.updated_at = now
+    if created:
+        contact_created(session, existing)
     return Upserted(existing, created)
 
 
@@ -145,6 +148,7 @@ def create_contact(session: Session, workspace_id: str, data: CreateContact) -> 
         contact = None  # a concurrent request made it first
     if contact is None:
         raise _taken(email)
+    contact_created(session, contact)
     return ShownContact(contact, company)
 
 
@@ -226,3 +230,9 @@ def _new_row(
         "is_deleted": False,
         "version": 1,
     }
+
+
+def contact_created(session: Session, contact: Contact) -> None:
+    """Tell the workspace's webhooks about a new (or revived) contact."""
+    shown = ContactOut.model_validate(contact).model_dump(mode="json")
+    emit(session, contact.workspace_id, "contact.created", {"contact": shown})

@@ -54,3 +54,19 @@ DateTimeIn = Annotated[datetime, BeforeValidator(_parse_datetime)]
 Timestamp = Annotated[datetime, PlainSerializer(render, return_type=str, when_used="json")]
 # Text that must carry something besides white space.
 NonBlank = Annotated[StrictStr, AfterValidator(_not_blank)]
+
+
+class DeletedOut(ResponseSchema):
+    """The answer to a (soft) DELETE."""
+
+    success: bool
+    message: str
+    is_deleted: bool
+
+
+def drop_blank(data: Any, fields: frozenset[str]) -> Any:
+    """A body without the `fields` whose value is "" or white space: for PATCH bodies, where
+    automation tools send "" for fields the user left unmapped, which must not clear them."""
+    if not isinstance(data, dict):
+        return data
+    return {k: v for k, v in data.items() if not (k in fields and isinstance(v, str) and not v.strip())}

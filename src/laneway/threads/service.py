@@ -13,7 +13,6 @@ from laneway.companies import repository as companies
 from laneway.companies.models import Company
 from laneway.companies.service import company_for_domain, require_company
 from laneway.contacts.models import Contact
-from laneway.contacts.schemas import ContactOut
 from laneway.contacts.service import upsert_contact
 from laneway.issues.models import Issue
 from laneway.issues.service import require_issue
@@ -113,13 +112,6 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         repository.link_issue(session, thread, issue.id, now)
     _queue_notifications(session, thread, data, now - rules.import_threshold)
     session.flush()
-    if upserted.created:
-        emit(
-            session,
-            workspace_id,
-            "contact.created",
-            {"contact": ContactOut.model_validate(contact).model_dump(mode="json")},
-        )
     emit_thread(
         session,
         thread,
