@@ -8,24 +8,17 @@ from sqlalchemy.orm import Session
 from laneway.issues import repository
 from laneway.issues.schemas import PortalIssueAnswer, PortalIssueOut, PortalIssuesOut
 from laneway.issues.service import require_issue
-from laneway.kit.errors import NotFound
 from laneway.kit.openapi import LanewayRoute
 from laneway.kit.web import Db, json_answer
-from laneway.workspaces import repository as workspaces
+from laneway.workspaces.service import require_published
 
 router = APIRouter(route_class=LanewayRoute)
-
-
-def _require_published(session: Session, workspace_id: str) -> None:
-    # Unknown and unpublished workspaces answer alike, so the portal leaks nothing before it opens.
-    if workspaces.get_published(session, workspace_id) is None:
-        raise NotFound("Workspace not found")
 
 
 @router.get("/{workspace_id}", response_model=PortalIssuesOut, summary="List portal issues (public)")
 async def list_issues(workspace_id: str, db: Db) -> Response:
     def work(session: Session) -> str:
-        _require_published(session, workspace_id)
+        require_published(session, workspace_id)
         issues = repository.for_portal(session, workspace_id)
         return PortalIssuesOut(issues=[PortalIssueOut.model_validate(i) for i in issues]).model_dump_json()
 
@@ -37,7 +30,7 @@ async def list_issues(workspace_id: str, db: Db) -> Response:
 )
 async def get_issue(workspace_id: str, issue_id: str, db: Db) -> Response:
     def work(session: Session) -> str:
-        _require_published(session, workspace_id)
+        require_published(session, workspace_id)
         issue = require_issue(session, workspace_id, issue_id)
         return PortalIssueAnswer(issue=PortalIssueOut.model_validate(issue)).model_dump_json()
 

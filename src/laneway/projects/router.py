@@ -5,27 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
-from laneway.kit.errors import NotFound
 from laneway.kit.openapi import LanewayRoute
 from laneway.kit.web import Db, json_answer
 from laneway.projects import repository
 from laneway.projects.schemas import PortalProjectAnswer, PortalProjectOut, PortalProjectsOut
 from laneway.projects.service import require_project
-from laneway.workspaces import repository as workspaces
+from laneway.workspaces.service import require_published
 
 router = APIRouter(route_class=LanewayRoute)
-
-
-def _require_published(session: Session, workspace_id: str) -> None:
-    # Unknown and unpublished workspaces answer alike, so the portal leaks nothing before it opens.
-    if workspaces.get_published(session, workspace_id) is None:
-        raise NotFound("Workspace not found")
 
 
 @router.get("/{workspace_id}", response_model=PortalProjectsOut, summary="List portal projects (public)")
 async def list_projects(workspace_id: str, db: Db) -> Response:
     def work(session: Session) -> str:
-        _require_published(session, workspace_id)
+        require_published(session, workspace_id)
         projects = repository.for_portal(session, workspace_id)
         return PortalProjectsOut(
             projects=[PortalProjectOut.model_validate(p) for p in projects]
@@ -41,7 +34,7 @@ async def list_projects(workspace_id: str, db: Db) -> Response:
 )
 async def get_project(workspace_id: str, project_id: str, db: Db) -> Response:
     def work(session: Session) -> str:
-        _require_published(session, workspace_id)
+        require_published(session, workspace_id)
         project = require_project(session, workspace_id, project_id)
         return PortalProjectAnswer(project=PortalProjectOut.model_validate(project)).model_dump_json()
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from laneway.auth.models import ApiKey
 from laneway.auth.service import create_key
-from laneway.kit.errors import BadRequest
+from laneway.kit.errors import BadRequest, NotFound
 from laneway.members.models import Membership, User
 from laneway.members.service import add_member
 from laneway.workspaces import repository
@@ -73,3 +73,12 @@ def create_workspace(
     admin, membership = add_member(session, workspace.id, admin_email, admin_name, "ADMIN")
     key, clear = create_key(session, membership)
     return NewWorkspace(workspace, admin, membership, key, clear)
+
+
+def require_published(session: Session, workspace_id: str) -> Workspace:
+    """A workspace whose public portal is open. Unknown and unpublished workspaces answer
+    alike, so the portal says nothing about a workspace before it opens."""
+    workspace = repository.get_published(session, workspace_id)
+    if workspace is None:
+        raise NotFound("Workspace not found")
+    return workspace
