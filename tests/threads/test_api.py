@@ -308,7 +308,9 @@ def test_insights_prefix_serves_every_thread_route(client: TestClient, workspace
 def test_snoozed_threads_wake_by_themselves(
     database_url: str, database: Database, workspace: WorkspaceFixture
 ) -> None:
-    settings = Settings(database_url=database_url, snooze_hours=1 / 3600, snooze_check_seconds=0.1, run_worker=False)
+    settings = Settings(
+        database_url=database_url, snooze_hours=1 / 3600, snooze_check_seconds=0.1, run_worker=False
+    )
     with TestClient(create_app(settings, database)) as fast_clock:
         t = create(fast_clock, workspace.admin, state="SNOOZED")
         deadline = time.monotonic() + 10

@@ -30,3 +30,7 @@ def test_no_words_no_title() -> None:
 def test_any_text_gives_a_short_non_blank_title_or_none(text: str) -> None:
     title = generate_title(text)
     assert title is None or (title.strip() and len(title) <= MAX_TITLE)
+
+
+def test_a_less_than_sign_that_starts_no_tag_is_kept() -> None:
+    assert generate_title("price < 0 & qty > 3 breaks checkout") == "Price < 0 & qty > 3 breaks checkout"

@@ -46,7 +46,8 @@ class SlackPost:
         except httpx.HTTPError as exc:
             return Retry(f"Slack unreachable: {type(exc).__name__}: {exc}")
         if response.status_code == 429:
-            return Retry("Slack rate limit (HTTP 429)", retry_after(response) or 30.0)
+            after = retry_after(response)  # "Retry-After: 0" means now, not the default
+            return Retry("Slack rate limit (HTTP 429)", 30.0 if after is None else after)
         if not response.is_success:
             return http_outcome(response)
         try:

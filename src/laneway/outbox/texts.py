@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import html
-import re
+from laneway.kit.text import html_to_text
 
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK = re.compile(r"(?i)<\s*(br|/p|/div|/li|/h[1-6])\s*/?>")
-_SPACES = re.compile(r"[ \t]+")
-
-
-def html_to_text(markup: str) -> str:
-    """A readable plain-text version of an HTML fragment."""
-    text = html.unescape(_TAG.sub("", _BLOCK.sub("\n", markup)))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+__all__ = ["html_to_text", "shorten", "slack_escape"]
 
 
 def slack_escape(text: str) -> str:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import html
 import re
 
+from laneway.kit.text import html_to_text
+
 MAX_TITLE = 80
-_TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
 def generate_title(text: str) -> str | None:
     """A short title for `text`, or None when the text has no words to make one from."""
-    plain = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+    plain = _SPACE.sub(" ", html_to_text(text)).strip()
     if not plain:
         return None
     first = _SENTENCE_END.split(plain, maxsplit=1)[0].rstrip(" .")
