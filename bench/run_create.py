@@ -9,26 +9,33 @@ Each run makes a fresh database (a SQLite file in a temp dir, or a PostgreSQL da
 `laneway_bench_<random>` that is dropped at the end), a workspace, an API key and a project with
 the `laneway` CLI, starts `laneway serve` in its own process group, drives it with wrk (see
 scenario.lua), prints a table, writes bench/results/create-<database>[-w<N>].json, and checks that
-every thread acknowledged with a 200 is in the database. See bench/README.md.
+every thread acknowledged with a 200 is in the database. Exits 1 when anything was flagged
+(non-200 answers, socket errors, a stalled server, acknowledged threads missing). See README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import json
 import os
 import platform
+import re
+import resource
 import secrets
 import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,11 +47,19 @@ LUA = BENCH / "scenario.lua"
 RESULTS = BENCH / "results"
 DEFAULT_LANEWAY = ROOT / ".venv" / "bin" / "laneway"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-MINIMAL_EMAIL = "same-contact@customer.example"
+MINIMAL_EMAIL = "same-contact@customer.example"  # the one contactEmail of the minimal scenario
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# Other processes using more than this many cores during a measured phase make it "noisy".
+NOISY_OTHER_CORES = 0.15
+# A probe slower than this after wrk stopped means the server was stalled.
+STALL_PROBE_SECONDS = 2.0
+# The last line of a traceback: "package.module.SomeError: message" (or the bare name).
+EXCEPTION_LINE = re.compile(
+    r"^((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Disconnect|Timeout|Exit)\w*)(?::|$)"
+)
 
+# (name, wrk mode in scenario.lua, path, creates threads), run in this order
 SCENARIOS = [
-    # (name, wrk mode, path, creates threads)
     ("GET /healthz", "healthz", "/healthz", False),
     ("POST /threads minimal", "minimal", "/api/v1/threads", True),
     ("POST /threads full", "full", "/api/v1/threads", True),
@@ -55,14 +70,119 @@ def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
+# --- processes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    comm: str
+    state: str
+    pgrp: int
+    cpu_s: float  # user + system
+    children_cpu_s: float  # user + system of its exited, reaped children
+
+
+def processes() -> Iterator[Proc]:
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        # after "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt
+        # cmajflt utime stime cutime cstime ...
+        rest = stat[stat.rindex(")") + 2 :].split()
+        yield Proc(
+            int(entry),
+            comm,
+            rest[0],
+            int(rest[2]),
+            (int(rest[11]) + int(rest[12])) / CLK_TCK,
+            (int(rest[13]) + int(rest[14])) / CLK_TCK,
+        )
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def system_busy_seconds() -> float:
+    """CPU seconds all cores have spent neither idle nor stolen since boot (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle - fields[7]) / CLK_TCK
+
+
+def system_steal_seconds() -> float:
+    """CPU seconds the hypervisor gave to others while this VM wanted to run (/proc/stat)."""
+    return int(Path("/proc/stat").read_text().splitlines()[0].split()[8]) / CLK_TCK
+
+
+def calibrate() -> float:
+    """Milliseconds for a fixed piece of pure-Python work: compares CPU speed between runs."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 2)
+
+
+def wait_for_quiet(max_wait: float, cores: float = 0.2, window: float = 3.0) -> float:
+    """Wait (up to max_wait seconds) until the whole machine uses less than `cores` cores over
+    `window` seconds. Returns the cores used in the last window."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        before = system_busy_seconds()
+        time.sleep(window)
+        used = (system_busy_seconds() - before) / window
+        if used < cores or time.monotonic() >= deadline:
+            return used
+        log(f"machine busy ({used:.2f} cores used by others); waiting for it to quiet down")
+
+
+def children_cpu_seconds() -> float:
+    """CPU of this script's finished children (wrk, once it has exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- databases ---------------------------------------------------------------------------------
 
 
 def psql(sql: str, database: str = "postgres") -> str:
     out = subprocess.run(
-        ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", database,
-         "-v", "ON_ERROR_STOP=1", "-X", "-q", "-t", "-A", "-c", sql],
-        check=True, capture_output=True, text=True, timeout=60,
+        [
+            "psql",
+            "-h",
+            PG_HOST,
+            "-p",
+            str(PG_PORT),
+            "-U",
+            PG_USER,
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-X",
+            "-q",
+            "-t",
+            "-A",
+            "-c",
+            sql,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return out.stdout.strip()
 
@@ -76,6 +196,13 @@ class BenchDatabase:
 
     def describe(self) -> str:
         raise NotImplementedError
+
+    def cpu_seconds(self) -> float:
+        """CPU used by database server processes (none for SQLite, which runs in the server)."""
+        return 0.0
+
+    def stats(self) -> dict[str, Any]:
+        return {}
 
     def cleanup(self) -> None:
         raise NotImplementedError
@@ -91,11 +218,11 @@ class SqliteDatabase(BenchDatabase):
         self.keep = keep
 
     def count(self, sql: str) -> int:
-        with sqlite3.connect(self.path) as conn:
+        with contextlib.closing(sqlite3.connect(self.path)) as conn:
             return int(conn.execute(sql).fetchone()[0])
 
     def describe(self) -> str:
-        return f"SQLite {sqlite3.sqlite_version} file in {self.dir} (WAL, synchronous=NORMAL as set by Laneway)"
+        return f"SQLite {sqlite3.sqlite_version}, a file in {self.dir} (pragmas as Laneway sets them)"
 
     def cleanup(self) -> None:
         if self.keep:
@@ -125,6 +252,22 @@ class PostgresDatabase(BenchDatabase):
         settings = ", ".join(f"{k}={v}" for k, v in self.settings.items())
         return f"PostgreSQL {self.version} on {PG_HOST}:{PG_PORT}, database {self.name} ({settings})"
 
+    def cpu_seconds(self) -> float:
+        """CPU of the whole local PostgreSQL: every `postgres` process, plus the backends that
+        have exited (the postmaster reaps them, so their CPU shows in its children's CPU).
+        Includes other databases' work on this server, if anything else uses it meanwhile."""
+        return sum(p.cpu_s + p.children_cpu_s for p in processes() if p.comm == "postgres")
+
+    def stats(self) -> dict[str, Any]:
+        """Sessions (connections) opened to the benchmark database: pool churn shows here."""
+        row = psql(
+            "SELECT sessions, xact_commit, xact_rollback FROM pg_stat_database"
+            " WHERE datname = current_database()",
+            self.name,
+        )
+        sessions, commits, rollbacks = (int(x) for x in row.split("|"))
+        return {"sessions_opened": sessions, "xact_commit": commits, "xact_rollback": rollbacks}
+
     def cleanup(self) -> None:
         if self.keep:
             log(f"kept database {self.name}")
@@ -153,71 +296,50 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     stderr_path: Path
-    stdout_path: Path
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def group_cpu_seconds(self) -> float:
-        """user+system CPU of every live process in the server's process group."""
-        total = 0
-        pgid = self.process.pid
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            # fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15
-            if int(fields[2]) == pgid:
-                total += int(fields[11]) + int(fields[12])
-        return total / CLK_TCK
+    def group(self) -> list[Proc]:
+        """The live processes of the server's process group (uvicorn and its workers)."""
+        return [p for p in processes() if p.pgrp == self.process.pid and p.state != "Z"]
+
+    def cpu_seconds(self) -> float:
+        return sum(p.cpu_s for p in self.group())
 
     def stop(self) -> int | None:
+        """SIGTERM to the whole group, SIGKILL after 30 s; the exit code of the parent."""
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 log("server did not stop within 30 s of SIGTERM; sending SIGKILL to its group")
-                os.killpg(self.process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
-        # workers of a multi-process server may outlive the parent for a moment
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and self.group_cpu_seconds_alive():
+        deadline = time.monotonic() + 10  # worker processes may outlive the parent a moment
+        while self.group() and time.monotonic() < deadline:
             time.sleep(0.1)
         return self.process.returncode
 
-    def group_cpu_seconds_alive(self) -> bool:
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                except OSError:
-                    continue
-                fields = stat[stat.rindex(")") + 2:].split()
-                if int(fields[2]) == self.process.pid and fields[0] != "Z":
-                    return True
-        return False
 
-
-def start_server(laneway: str, env: dict[str, str], cwd: Path, workers: int, log_dir: Path, tag: str) -> Server:
+def start_server(
+    laneway: str, env: dict[str, str], cwd: Path, workers: int, extra: list[str], stderr_path: Path
+) -> Server:
     port = free_port()
-    stdout_path = log_dir / f"server-{tag}.stdout.log"
-    stderr_path = log_dir / f"server-{tag}.stderr.log"
     cmd = [laneway, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     if workers != 1:
         cmd += ["--workers", str(workers)]
-    log(f"starting: {' '.join(cmd)}")
-    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
-    server = Server(process, port, stderr_path, stdout_path)
+    cmd += extra
+    log(f"starting: {' '.join(cmd)} (stderr to {stderr_path})")
+    with stderr_path.open("wb") as err:
+        process = subprocess.Popen(
+            cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=err, stderr=err, start_new_session=True
+        )
+    server = Server(process, port, stderr_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -226,11 +348,76 @@ def start_server(laneway: str, env: dict[str, str], cwd: Path, workers: int, log
             with urllib.request.urlopen(server.base + "/healthz", timeout=2) as response:
                 if response.status == 200:
                     return server
-        except (urllib.error.URLError, OSError):
+        except OSError:  # URLError is an OSError
             pass
         time.sleep(0.2)
     server.stop()
     raise SystemExit(f"server did not answer /healthz within 60 s; see {stderr_path}")
+
+
+def settle(server: Server, max_wait: float = 90.0) -> dict[str, Any]:
+    """Let the server finish what wrk left behind, and check that it still answers.
+
+    wrk closes its connections mid-request when its duration ends, and the server keeps working
+    on those requests. Wait until the server's processes use < 5% of a core over 0.5 s, then
+    send one probe POST /api/v1/threads with an unknown API key: it needs a threadpool thread and
+    a database connection, answers 401 and creates nothing. A probe that is slow, fails or
+    answers anything but 401 means the server was stalled; that is flagged."""
+    start = time.monotonic()
+    previous = server.cpu_seconds()
+    quiet = False
+    while time.monotonic() - start < max_wait:
+        time.sleep(0.5)
+        now = server.cpu_seconds()
+        if now - previous < 0.025:
+            quiet = True
+            break
+        previous = now
+    quiet_after = time.monotonic() - start
+    probe = urllib.request.Request(
+        server.base + "/api/v1/threads",
+        method="POST",
+        data=json.dumps(
+            {"text": "probe", "painLevel": "LOW", "contactEmail": "probe@bench.example"}
+        ).encode(),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer pl_bench_probe_not_a_key"},
+    )
+    probe_start = time.monotonic()
+    status: int | str
+    try:
+        with urllib.request.urlopen(probe, timeout=max_wait) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except OSError as exc:
+        status = f"{type(exc).__name__}: {exc}"
+    probe_s = time.monotonic() - probe_start
+    return {
+        "quiet": quiet,
+        "quiet_after_s": round(quiet_after, 2),
+        "probe_status": status,
+        "probe_s": round(probe_s, 3),
+        "stalled": (not quiet) or status != 401 or probe_s > STALL_PROBE_SECONDS,
+    }
+
+
+def scan_stderr(path: Path) -> dict[str, Any]:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    lines = text.splitlines()
+    exceptions: dict[str, int] = {}
+    for ln in lines:
+        match = EXCEPTION_LINE.match(ln)
+        if match:
+            exceptions[match.group(1)] = exceptions.get(match.group(1), 0) + 1
+    interesting = [ln for ln in lines if "Traceback" in ln or "ERROR" in ln or EXCEPTION_LINE.match(ln)]
+    return {
+        "found": path.exists(),
+        "lines": len(lines),
+        "tracebacks": sum("Traceback" in ln for ln in lines),
+        "error_lines": sum("ERROR" in ln for ln in lines),
+        "exception_types": dict(sorted(exceptions.items(), key=lambda kv: -kv[1])),
+        "first_interesting": interesting[:10],
+    }
 
 
 # --- wrk ---------------------------------------------------------------------------------------
@@ -239,22 +426,37 @@ def start_server(laneway: str, env: dict[str, str], cwd: Path, workers: int, log
 def ensure_wrk() -> str:
     wrk = shutil.which("wrk")
     if wrk is None:
-        raise SystemExit("wrk is not installed: `apt-get install wrk` (Debian/Ubuntu), see bench/README.md")
+        raise SystemExit("wrk is not installed: `apt-get install wrk` (Debian/Ubuntu); see bench/README.md")
     return wrk
 
 
-def run_wrk(wrk: str, url: str, seconds: float, connections: int, threads: int, timeout: float,
-            script_args: list[str]) -> dict[str, Any]:
-    cmd = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",
-           "--timeout", f"{timeout:g}s", "-s", str(LUA), url, "--", *script_args]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 60)
+def run_wrk(
+    wrk: str, url: str, seconds: float, load: argparse.Namespace, script_args: list[str]
+) -> dict[str, Any]:
+    cmd = [
+        wrk,
+        "-t",
+        str(load.threads),
+        "-c",
+        str(load.connections),
+        "-d",
+        f"{seconds:g}s",
+        "--timeout",
+        f"{load.timeout:g}s",
+        "-s",
+        str(LUA),
+        url,
+        "--",
+        *script_args,
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + load.timeout + 60)
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("WRK_RESULT ")]
     if out.returncode != 0 or not lines:
         raise SystemExit(f"wrk failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
     return json.loads(lines[-1].removeprefix("WRK_RESULT "))  # type: ignore[no-any-return]
 
 
-# --- the run -----------------------------------------------------------------------------------
+# --- one scenario ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -264,18 +466,22 @@ class ScenarioResult:
     creates: bool
     warmup: dict[str, Any] | None
     measured: dict[str, Any]
-    server_cpu_s: float
+    # CPU seconds in the measured phase: server, db, wrk, all (the whole machine), steal
+    cpu_s: dict[str, float]
+    settles: list[dict[str, Any]] = field(default_factory=list)
     ratio_to_healthz: float | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def non_2xx(self) -> int:
-        m = self.measured
-        return int(m["status_other"]) if m["status_other"] else 0
+    def status_200(self, with_warmup: bool = True) -> int:
+        warm = int(self.warmup["status_200"]) if self.warmup and with_warmup else 0
+        return int(self.measured["status_200"]) + warm
 
     def as_json(self) -> dict[str, Any]:
         m = self.measured
         lat = m["latency_us"]
+        seconds = m["duration_s"] or 1.0
+        cores = {k: round(v / seconds, 2) for k, v in self.cpu_s.items()}
+        other = self.cpu_s["all"] - self.cpu_s["server"] - self.cpu_s["db"] - self.cpu_s["wrk"]
+        cores["other"] = round(max(0.0, other) / seconds, 2)
         return {
             "scenario": self.name,
             "mode": self.mode,
@@ -284,30 +490,118 @@ class ScenarioResult:
             "p90_ms": lat["p90"] / 1000,
             "p99_ms": lat["p99"] / 1000,
             "max_ms": lat["max"] / 1000,
-            "ratio_to_healthz": None if self.ratio_to_healthz is None else round(self.ratio_to_healthz, 3),
-            "non_2xx": self.non_2xx,
+            "ratio_to_healthz": None if self.ratio_to_healthz is None else round(self.ratio_to_healthz, 4),
+            "non_2xx": int(m["status_other"]),
             "non_2xx_by_status": m["status_other_by_code"],
             "socket_errors": m["errors"],
             "requests": m["requests"],
             "status_200": m["status_200"],
             "duration_s": round(m["duration_s"], 3),
-            "server_cpu_s": round(self.server_cpu_s, 2),
-            "server_cpu_ms_per_request": round(1000 * self.server_cpu_s / m["requests"], 3)
-            if m["requests"] else None,
+            "cores_used": cores,
+            "server_cpu_ms_per_request": round(1000 * self.cpu_s["server"] / m["requests"], 3)
+            if m["requests"]
+            else None,
+            "db_cpu_ms_per_request": round(1000 * self.cpu_s["db"] / m["requests"], 3)
+            if m["requests"]
+            else None,
+            "noisy": cores["other"] > NOISY_OTHER_CORES or cores["steal"] > NOISY_OTHER_CORES,
+            "stalled": any(s["stalled"] for s in self.settles),
+            "settles": self.settles,
             "warmup": self.warmup,
             "wrk": m,
         }
 
 
+def measure(
+    wrk: str,
+    server: Server,
+    db: BenchDatabase,
+    args: argparse.Namespace,
+    scenario: tuple[str, str, str, bool],
+    script_args: list[str],
+    run_tag: str,
+) -> ScenarioResult:
+    name, mode, path, creates = scenario
+    url = server.base + path
+    warm = None
+    settles = []
+    if args.warmup > 0:
+        log(f"{name}: warm-up {args.warmup:g} s")
+        warm = run_wrk(wrk, url, args.warmup, args, [mode, *script_args, f"{run_tag}w"])
+        settles.append(settle(server))
+        log(f"{name}: after the warm-up: {settles[-1]}")
+    log(f"{name}: measuring {args.duration:g} s")
+    before = (
+        server.cpu_seconds(),
+        db.cpu_seconds(),
+        children_cpu_seconds(),
+        system_busy_seconds(),
+        system_steal_seconds(),
+    )
+    measured = run_wrk(wrk, url, args.duration, args, [mode, *script_args, f"{run_tag}m"])
+    after = (
+        server.cpu_seconds(),
+        db.cpu_seconds(),
+        children_cpu_seconds(),
+        system_busy_seconds(),
+        system_steal_seconds(),
+    )
+    cpu = {k: b - a for k, a, b in zip(("server", "db", "wrk", "all", "steal"), before, after, strict=True)}
+    rounded = {k: round(v, 2) for k, v in cpu.items()}
+    log(f"{name}: {measured['requests_per_s']:.0f} req/s; CPU seconds {rounded}")
+    settles.append(settle(server))
+    log(f"{name}: after the run: {settles[-1]}")
+    if server.process.poll() is not None:
+        raise SystemExit(f"server died during {name}; see {server.stderr_path}")
+    return ScenarioResult(name, mode, creates, warm, measured, cpu, settles)
+
+
+# --- after the run -----------------------------------------------------------------------------
+
+
+def check_durability(db: BenchDatabase, results: list[ScenarioResult], connections: int) -> dict[str, Any]:
+    """Every thread acknowledged with a 200 (warm-ups included) must be in the database.
+
+    wrk stops with up to `connections` requests sent but unanswered; the server still finishes
+    and commits them, so the database may hold up to that many more rows per wrk run than the
+    200s wrk saw. Fewer rows than 200s means acknowledged threads were lost."""
+    creates = [r for r in results if r.creates]
+    minimal = next(r for r in creates if r.mode == "minimal")
+    full = next(r for r in creates if r.mode == "full")
+    acked = sum(r.status_200() for r in creates)
+    in_db = db.count("SELECT count(*) FROM threads")
+    minimal_in_db = db.count(
+        "SELECT count(*) FROM threads t JOIN contacts c ON c.id = t.contact_id "
+        f"WHERE c.email_key = '{MINIMAL_EMAIL}'"
+    )
+    full_in_db = db.count("SELECT count(*) FROM thread_projects")  # only full bodies link a project
+    contacts_in_db = db.count("SELECT count(*) FROM contacts")
+    allowance = connections * sum(1 + (r.warmup is not None) for r in creates)
+    return {
+        "acknowledged_200": acked,
+        "threads_in_db": in_db,
+        "minimal_acknowledged": minimal.status_200(),
+        "minimal_in_db": minimal_in_db,
+        "full_acknowledged": full.status_200(),
+        "full_in_db": full_in_db,
+        "contacts_in_db": contacts_in_db,
+        "contacts_expected": 1 + full_in_db,  # one shared contact + one per full thread
+        "unanswered_allowance": allowance,
+        "nothing_acknowledged_lost": in_db >= acked
+        and minimal_in_db >= minimal.status_200()
+        and full_in_db >= full.status_200(),
+        "exact_match": in_db == acked,
+        "within_allowance": acked <= in_db <= acked + allowance,
+    }
+
+
 def machine() -> dict[str, Any]:
     model = "unknown"
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()
     return {
         "nproc": os.cpu_count(),
@@ -315,215 +609,375 @@ def machine() -> dict[str, Any]:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "wrk": wrk_version[0] if wrk_version else None,
+        "loadavg_1_5_15_at_start": [round(x, 2) for x in os.getloadavg()],
+        "calibration_ms": calibrate(),
     }
 
 
-def scan_stderr(path: Path) -> dict[str, Any]:
-    text = path.read_text(errors="replace") if path.exists() else ""
-    lines = text.splitlines()
-    interesting = [ln for ln in lines if "Traceback" in ln or "ERROR" in ln or "Exception" in ln]
+def code_identity(src: Path | None) -> dict[str, Any]:
+    """Which Laneway code was measured: others may be editing src/ while this runs."""
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        return out.stdout.rstrip() if out.returncode == 0 else ""
+
+    tree = src or ROOT / "src"
+    digest = hashlib.sha256()
+    for path in sorted(tree.rglob("*.py")):
+        digest.update(str(path.relative_to(tree)).encode() + b"\0" + path.read_bytes() + b"\0")
+    if src is not None:
+        return {"src_dir": str(src), "src_sha256": digest.hexdigest()[:16]}
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "src").splitlines()]
     return {
-        "lines": len(lines),
-        "tracebacks": sum("Traceback" in ln for ln in lines),
-        "error_lines": sum("ERROR" in ln for ln in lines),
-        "first_interesting": interesting[:10],
+        "src_dir": str(tree),
+        "git_head": git("rev-parse", "--short", "HEAD"),
+        "git_subject": git("log", "-1", "--format=%s"),
+        "src_uncommitted_files": dirty,
+        "src_sha256": digest.hexdigest()[:16],
     }
 
 
 def fmt_table(rows: list[dict[str, Any]]) -> str:
-    head = ["scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "vs healthz", "non-2xx", "srv CPU ms/req"]
-    body = [
-        [
-            r["scenario"],
-            f"{r['requests_per_s']:.0f}",
-            f"{r['p50_ms']:.1f}",
-            f"{r['p90_ms']:.1f}",
-            f"{r['p99_ms']:.1f}",
-            "1.00" if r["mode"] == "healthz" else f"{r['ratio_to_healthz']:.3f}",
-            str(r["non_2xx"]) + ("  <-- NON-2XX" if r["non_2xx"] else ""),
-            "" if r["server_cpu_ms_per_request"] is None else f"{r['server_cpu_ms_per_request']:.2f}",
-        ]
-        for r in rows
+    head = [
+        "scenario",
+        "req/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "vs healthz",
+        "non-2xx",
+        "server CPU ms/req",
+        "cores server/db/wrk/other/steal",
     ]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=False)]
+    body = []
+    for r in rows:
+        c = r["cores_used"]
+        body.append(
+            [
+                r["scenario"],
+                f"{r['requests_per_s']:.0f}"
+                + (
+                    f" ({r['requests_per_s_min']:.0f}-{r['requests_per_s_max']:.0f})"
+                    if "requests_per_s_min" in r
+                    else ""
+                ),
+                f"{r['p50_ms']:.1f}",
+                f"{r['p90_ms']:.1f}",
+                f"{r['p99_ms']:.1f}",
+                "-" if r["ratio_to_healthz"] is None else f"{r['ratio_to_healthz']:.3f}",
+                str(r["non_2xx"]) + (" FLAGGED" if r["non_2xx"] else ""),
+                "-" if r["server_cpu_ms_per_request"] is None else f"{r['server_cpu_ms_per_request']:.2f}",
+                f"{c['server']:.2f}/{c['db']:.2f}/{c['wrk']:.2f}/{c['other']:.2f}/{c['steal']:.2f}"
+                + (" noisy" if r["noisy"] else ""),
+            ]
+        )
+    widths = [max(len(x) for x in col) for col in zip(head, *body, strict=True)]
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))) + " |"
+        padded = (
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "| " + " | ".join(padded) + " |"
 
-    sep = "|" + "|".join(("-" * (w + 2)) if i == 0 else ("-" * (w + 1) + ":")
-                         for i, w in enumerate(widths)) + "|"
+    sep = "|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|"
     return "\n".join([line(head), sep, *(line(b) for b in body)])
 
 
-def main(argv: list[str] | None = None) -> int:
+def print_run(report: dict[str, Any], args: argparse.Namespace, index: int) -> None:
+    rows = report["results"]
+    flags = report["flags"]
+    print(
+        f"\nRun {index}: POST /api/v1/threads on {args.database}, {args.workers} worker(s); "
+        f"wrk -c{args.connections} -t{args.threads} -d{args.duration:g}s, "
+        f"warm-up {args.warmup:g}s; CPU calibration {report['machine']['calibration_ms']} ms "
+        f"(lower is faster), load average at start {report['machine']['loadavg_1_5_15_at_start']}"
+    )
+    code = report["code"]
+    if "git_head" in code:
+        dirty = len(code["src_uncommitted_files"])
+        print(
+            f"code: {code['git_head']} ({code['git_subject']})"
+            + (f" + {dirty} uncommitted file(s) in src/" if dirty else "")
+            + f", src sha256 {code['src_sha256']}"
+        )
+    else:
+        print(f"code: {code['src_dir']} (--src), sha256 {code['src_sha256']}")
+    print(fmt_table(rows))
+    for r in rows:
+        if r["scenario"] in flags["non_2xx_or_socket_errors"]:
+            print(
+                f"FLAGGED {r['scenario']}: {r['requests']} answers, non-2xx by status "
+                f"{r['non_2xx_by_status']}, socket errors {r['socket_errors']}"
+            )
+        if r["scenario"] in flags["non_2xx_in_warmup"]:
+            print(
+                f"FLAGGED {r['scenario']}: non-2xx answers during the warm-up: "
+                f"{r['warmup']['status_other_by_code']}"
+            )
+        if r["stalled"]:
+            print(f"FLAGGED {r['scenario']}: the server stalled after wrk stopped: {r['settles']}")
+    if not (flags["non_2xx_or_socket_errors"] or flags["non_2xx_in_warmup"] or flags["stalled"]):
+        print("every answer was a 200; no socket errors; the server answered promptly after each wrk run")
+    if flags["noisy"]:
+        print(
+            f"NOTE: other processes (or the hypervisor, steal) took > {NOISY_OTHER_CORES} cores during "
+            f"{', '.join(flags['noisy'])}: "
+            "the machine was not quiet, so these numbers are pessimistic"
+        )
+    d = report["durability"]
+    verdict = (
+        "they agree: nothing acknowledged is lost"
+        if d["nothing_acknowledged_lost"]
+        else "they DISAGREE: acknowledged threads are missing"
+    )
+    extra = d["threads_in_db"] - d["acknowledged_200"]
+    print(
+        f"threads in the database: {d['threads_in_db']}; 200 answers to creates: {d['acknowledged_200']} "
+        f"(minimal {d['minimal_in_db']}/{d['minimal_acknowledged']}, full {d['full_in_db']}/"
+        f"{d['full_acknowledged']}): {verdict}"
+        + (
+            ""
+            if extra <= 0
+            else f"; {extra} more rows from requests wrk left unanswered when it stopped "
+            f"(allowance {d['unanswered_allowance']})"
+        )
+    )
+    if d["contacts_in_db"] != d["contacts_expected"]:
+        print(f"FLAGGED contacts: {d['contacts_in_db']} in the database, {d['contacts_expected']} expected")
+    s = report["server"]["stderr"]
+    print(
+        f"server stderr: {s['lines']} lines, {s['tracebacks']} tracebacks, {s['error_lines']} ERROR lines "
+        f"({report['server']['stderr_file']}); server exit code {report['server']['exit_code']}"
+    )
+    for name, n in s["exception_types"].items():
+        print(f"  {n:6d} x {name}")
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
-    parser.add_argument("--duration", type=float, default=15.0, help="measured seconds per scenario")
-    parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds per scenario (0: none)")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--timeout", type=float, default=10.0, help="wrk per-request timeout, seconds")
+    parser.add_argument("--duration", type=float, default=15.0, help="measured seconds per scenario (15)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds per scenario (3; 0: none)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="wrk per-request timeout, seconds (10)")
     parser.add_argument("--laneway", default=str(DEFAULT_LANEWAY), help="the laneway executable")
-    parser.add_argument("--output", type=Path, help="JSON results file "
-                        "(default bench/results/create-<database>.json, -w<N> added when --workers > 1)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="the JSON results file (default "
+        "bench/results/create-<database>.json, with -w<N> added when --workers is not 1)",
+    )
     parser.add_argument("--keep-database", action="store_true", help="do not delete the database at the end")
-    parser.add_argument("--pause", action="store_true",
-                        help="print the server pid and wait for Enter before the measured phases (for profilers)")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--serve-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="one more argument for `laneway serve` (repeatable), e.g. --serve-arg=--no-worker",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="repeat the whole measurement N times; the table shows medians"
+    )
+    parser.add_argument(
+        "--src",
+        type=Path,
+        help="run the Laneway code in this directory (a copy of src/, e.g. from `git archive`) "
+        "instead of the working tree, through PYTHONPATH",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for the machine to be idle (< 0.2 cores busy over 3 s)",
+    )
+    parser.add_argument(
+        "--pause", action="store_true", help="wait for Enter once the server is up (to attach a profiler)"
+    )
+    return parser.parse_args(argv)
 
-    wrk = ensure_wrk()
-    if not Path(args.laneway).exists() and shutil.which(args.laneway) is None:
-        raise SystemExit(f"laneway executable not found: {args.laneway}")
-    tag = args.database + (f"-w{args.workers}" if args.workers != 1 else "")
-    output = (args.output or RESULTS / f"create-{tag}.json").resolve()
-    laneway = os.path.abspath(shutil.which(args.laneway) or args.laneway)
-    # an empty working directory for the CLI and the server, so that no stray .env is read
+
+def run_once(
+    args: argparse.Namespace, wrk: str, laneway: str, src: Path | None, stderr_path: Path
+) -> dict[str, Any]:
+    """One complete measurement: fresh database, fresh server, the three scenarios, the checks."""
+    # An empty working directory for the CLI and the server, so that no stray .env is read.
     workdir = Path(tempfile.mkdtemp(prefix="laneway-bench-cwd-"))
-    log_dir = RESULTS / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-
-    db: BenchDatabase = SqliteDatabase(args.keep_database) if args.database == "sqlite" \
-        else PostgresDatabase(args.keep_database)
+    db: BenchDatabase = (SqliteDatabase if args.database == "sqlite" else PostgresDatabase)(
+        args.keep_database
+    )
     server: Server | None = None
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("LANEWAY_")}
         env["LANEWAY_DATABASE_URL"] = db.url
+        if src is not None:  # a snapshot of src/ comes first on sys.path, before the editable install
+            env["PYTHONPATH"] = str(src)
         log(f"database: {db.describe()}")
-        made = laneway_cli(laneway, env, workdir, "workspace", "create", "--name", "Bench",
-                           "--admin-email", "admin@bench.example", "--title-quota", "0")
+        made = laneway_cli(
+            laneway,
+            env,
+            workdir,
+            "workspace",
+            "create",
+            "--name",
+            "Bench",
+            "--admin-email",
+            "admin@bench.example",
+            "--title-quota",
+            "0",
+        )
         workspace_id, api_key = made["workspace"]["id"], made["apiKey"]
-        project_id = laneway_cli(laneway, env, workdir, "project", "create", "--workspace", workspace_id,
-                                 "--name", "Bench project")["project"]["id"]
+        project_id = laneway_cli(
+            laneway, env, workdir, "project", "create", "--workspace", workspace_id, "--name", "Bench project"
+        )["project"]["id"]
 
-        server = start_server(laneway, env, workdir, args.workers, log_dir, tag)
-        log(f"server pid {server.process.pid} on {server.base}, {args.workers} worker(s)")
+        code = code_identity(src)  # the server imports the code as it starts, right after this
+        server = start_server(laneway, env, workdir, args.workers, args.serve_arg, stderr_path)
+        log(f"server process group {server.process.pid} on {server.base}, {args.workers} worker(s)")
         if args.pause:
             input(f"[bench] server process group {server.process.pid}: attach a profiler, then press Enter ")
 
-        run_tag = secrets.token_hex(3)
-        results: list[ScenarioResult] = []
-        for name, mode, path, creates in SCENARIOS:
-            url = server.base + path
-            script_args = [mode, api_key, project_id]
-            warm = None
-            if args.warmup > 0:
-                log(f"{name}: warm-up {args.warmup:g} s")
-                warm = run_wrk(wrk, url, args.warmup, args.connections, args.threads, args.timeout,
-                               [*script_args, f"{run_tag}w"])
-            log(f"{name}: measuring {args.duration:g} s")
-            cpu_before = server.group_cpu_seconds()
-            measured = run_wrk(wrk, url, args.duration, args.connections, args.threads, args.timeout,
-                               [*script_args, f"{run_tag}m"])
-            cpu = server.group_cpu_seconds() - cpu_before
-            results.append(ScenarioResult(name, mode, creates, warm, measured, cpu))
-            if server.process.poll() is not None:
-                raise SystemExit(f"server died during {name}; see {server.stderr_path}")
-
-        healthz_rps = results[0].measured["requests_per_s"]
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        machine_info = machine()
+        run_tag = secrets.token_hex(3)  # keeps the full scenario's generated emails unique
+        results = [measure(wrk, server, db, args, s, [api_key, project_id], run_tag) for s in SCENARIOS]
+        healthz = results[0].measured["requests_per_s"]
         for r in results:
-            r.ratio_to_healthz = r.measured["requests_per_s"] / healthz_rps if healthz_rps else None
+            r.ratio_to_healthz = r.measured["requests_per_s"] / healthz if healthz else None
 
-        # Stop the server first: requests in flight when wrk stopped finish (and commit) now.
+        # Stop the server before counting: requests in flight when wrk stopped finish (and commit).
         exit_code = server.stop()
-        stderr_scan = scan_stderr(server.stderr_path)
-
-        # --- durability check: every 200 to a create is a row in the database ---
-        def oks(r: ScenarioResult) -> int:
-            return int(r.measured["status_200"]) + (int(r.warmup["status_200"]) if r.warmup else 0)
-
-        def answered(r: ScenarioResult) -> int:
-            return int(r.measured["requests"]) + (int(r.warmup["requests"]) if r.warmup else 0)
-
-        creates = [r for r in results if r.creates]
-        wrk_runs = sum(1 + (r.warmup is not None) for r in creates)
-        acked = sum(oks(r) for r in creates)
-        in_db = db.count("SELECT count(*) FROM threads")
-        minimal = next(r for r in creates if r.mode == "minimal")
-        full = next(r for r in creates if r.mode == "full")
-        minimal_in_db = db.count(
-            "SELECT count(*) FROM threads t JOIN contacts c ON c.id = t.contact_id "
-            f"WHERE c.email_key = '{MINIMAL_EMAIL}'")
-        full_in_db = db.count("SELECT count(*) FROM thread_projects")
-        contacts_in_db = db.count("SELECT count(*) FROM contacts")
-        # wrk stops with up to `connections` requests sent but unanswered; the server still
-        # finishes (and commits) them, so the database may hold that many more than the 200s seen.
-        slack = args.connections * wrk_runs
-        lost = acked > in_db
-        durability = {
-            "acknowledged_200": acked,
-            "threads_in_db": in_db,
-            "minimal_acknowledged": oks(minimal), "minimal_in_db": minimal_in_db,
-            "full_acknowledged": oks(full), "full_in_db": full_in_db,
-            "contacts_in_db": contacts_in_db,
-            "expected_contacts": 1 + full_in_db,
-            "answered_any_status": sum(answered(r) for r in creates),
-            "extra_rows_allowed_for_in_flight": slack,
-            "nothing_acknowledged_lost": not lost and minimal_in_db >= oks(minimal) and full_in_db >= oks(full),
-            "exact_match": acked == in_db,
-            "within_in_flight_bound": acked <= in_db <= acked + slack,
-        }
-
+        durability = check_durability(db, results, args.connections)
         rows = [r.as_json() for r in results]
-        flagged = [r["scenario"] for r in rows if r["non_2xx"] or any(r["socket_errors"].values())]
-        warm_flagged = [r.name for r in results if r.warmup and r.warmup["status_other"]]
-        report = {
-            "benchmark": "POST /api/v1/threads",
-            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "database": args.database,
+        flags = {
+            "non_2xx_or_socket_errors": [
+                r["scenario"]
+                for r in rows
+                if r["non_2xx"] or any(r["socket_errors"].values()) or not r["requests"]
+            ],
+            "non_2xx_in_warmup": [r.name for r in results if r.warmup and r.warmup["status_other"]],
+            "stalled": [r["scenario"] for r in rows if r["stalled"]],
+            "noisy": [r["scenario"] for r in rows if r["noisy"]],
+        }
+        bad = flags["non_2xx_or_socket_errors"] or flags["non_2xx_in_warmup"] or flags["stalled"]
+        return {
+            "started_at": started_at,
+            "ok": durability["nothing_acknowledged_lost"] and not bad,
             "database_detail": db.describe(),
-            "machine": machine(),
+            "machine": machine_info,
+            "code": code,
+            "loadavg_1_5_15_at_end": [round(x, 2) for x in os.getloadavg()],
             "server": {
-                "command": f"laneway serve --host 127.0.0.1 --port <free> --no-access-log"
-                           + (f" --workers {args.workers}" if args.workers != 1 else ""),
+                "command": "laneway serve --host 127.0.0.1 --port <free> --no-access-log"
+                + (f" --workers {args.workers}" if args.workers != 1 else "")
+                + "".join(f" {a}" for a in args.serve_arg),
                 "workers": args.workers,
                 "exit_code": exit_code,
-                "stderr": stderr_scan,
                 "stderr_file": str(server.stderr_path.relative_to(ROOT)),
+                "stderr": scan_stderr(server.stderr_path),
             },
-            "load": {"connections": args.connections, "wrk_threads": args.threads,
-                     "duration_s": args.duration, "warmup_s": args.warmup, "timeout_s": args.timeout},
             "results": rows,
-            "flagged_non_2xx_or_socket_errors": flagged,
-            "flagged_in_warmup": warm_flagged,
+            "flags": flags,
             "durability": durability,
+            "database_stats": db.stats(),
         }
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(report, indent=2) + "\n")
-
-        print(f"\nPOST /api/v1/threads on {args.database}, {args.workers} worker(s); "
-              f"wrk -c{args.connections} -t{args.threads} -d{args.duration:g}s (warm-up {args.warmup:g}s)")
-        print(fmt_table(rows))
-        if flagged or warm_flagged:
-            for r in rows:
-                if r["non_2xx"] or any(r["socket_errors"].values()):
-                    print(f"FLAGGED {r['scenario']}: non-2xx {r['non_2xx_by_status']}, "
-                          f"socket errors {r['socket_errors']}")
-            for name in warm_flagged:
-                print(f"FLAGGED {name}: non-2xx answers during warm-up")
-        else:
-            print("all answers were 200, no socket errors")
-        d = durability
-        verdict = "agree: nothing acknowledged is lost" if d["nothing_acknowledged_lost"] \
-            else "DISAGREE: acknowledged threads are missing"
-        print(f"threads in database {d['threads_in_db']} vs 200 answers {d['acknowledged_200']} "
-              f"(minimal {d['minimal_in_db']}/{d['minimal_acknowledged']}, full {d['full_in_db']}/"
-              f"{d['full_acknowledged']}) -> {verdict}"
-              + ("" if d["exact_match"] else
-                 f"; {d['threads_in_db'] - d['acknowledged_200']} extra rows from requests in flight when "
-                 f"wrk stopped (bound {slack})"))
-        print(f"contacts in database {d['contacts_in_db']} (expected {d['expected_contacts']})")
-        print(f"server stderr: {stderr_scan['lines']} lines, {stderr_scan['tracebacks']} tracebacks, "
-              f"{stderr_scan['error_lines']} ERROR lines ({server.stderr_path.relative_to(ROOT)}); "
-              f"exit code {exit_code}")
-        print(f"results: {output}")
-        return 0 if d["nothing_acknowledged_lost"] and not flagged and not warm_flagged else 1
     finally:
         if server is not None:
             server.stop()
         db.cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per scenario, the median over the runs (and the range of requests/s)."""
+    summary = []
+    for i, (name, mode, _, _) in enumerate(SCENARIOS):
+        rows = [run["results"][i] for run in runs]
+
+        def med(key: str, rows: list[dict[str, Any]] = rows) -> Any:
+            values = [r[key] for r in rows if r[key] is not None]
+            return statistics.median(values) if values else None
+
+        rps = [r["requests_per_s"] for r in rows]
+        summary.append(
+            {
+                "scenario": name,
+                "mode": mode,
+                "runs": len(rows),
+                "requests_per_s": med("requests_per_s"),
+                "requests_per_s_min": min(rps),
+                "requests_per_s_max": max(rps),
+                "p50_ms": med("p50_ms"),
+                "p90_ms": med("p90_ms"),
+                "p99_ms": med("p99_ms"),
+                "ratio_to_healthz": med("ratio_to_healthz"),
+                "non_2xx": sum(r["non_2xx"] for r in rows),
+                "server_cpu_ms_per_request": med("server_cpu_ms_per_request"),
+                "db_cpu_ms_per_request": med("db_cpu_ms_per_request"),
+                "cores_used": {
+                    k: round(statistics.median(r["cores_used"][k] for r in rows), 2)
+                    for k in rows[0]["cores_used"]
+                },
+                "noisy": any(r["noisy"] for r in rows),
+                "noisy_runs": sum(r["noisy"] for r in rows),
+            }
+        )
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk = ensure_wrk()
+    laneway = shutil.which(args.laneway)
+    if laneway is None:
+        raise SystemExit(f"laneway executable not found: {args.laneway}")
+    laneway = os.path.abspath(laneway)
+    src = args.src.resolve() if args.src else None
+    if src is not None and not (src / "laneway" / "cli.py").exists():
+        raise SystemExit(f"--src {src} does not hold laneway/cli.py")
+    tag = args.database + (f"-w{args.workers}" if args.workers != 1 else "")
+    output = (args.output or RESULTS / f"create-{tag}.json").resolve()
+    log_dir = RESULTS / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+
+    runs = []
+    for i in range(1, args.runs + 1):
+        if args.wait_quiet > 0:
+            log(f"machine idle check: {wait_for_quiet(args.wait_quiet):.2f} cores busy")
+        log(f"run {i} of {args.runs}")
+        stderr_path = log_dir / f"{output.stem}.run{i}.server-stderr.log"
+        runs.append(run_once(args, wrk, laneway, src, stderr_path))
+        print_run(runs[-1], args, i)
+    report = {
+        "benchmark": "POST /api/v1/threads (bench/run_create.py)",
+        "database": args.database,
+        "workers": args.workers,
+        "load": {
+            "connections": args.connections,
+            "wrk_threads": args.threads,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "timeout_s": args.timeout,
+        },
+        "ok": all(run["ok"] for run in runs),
+        "summary": summarise(runs),
+        "runs": runs,
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    if args.runs > 1:
+        print(
+            f"\nMedian of {args.runs} runs ({args.database}, {args.workers} worker(s)); "
+            "req/s range in brackets"
+        )
+        print(fmt_table(report["summary"]))
+    print(f"{'all runs OK' if report['ok'] else 'FLAGGED: see above'}; results: {output}")
+    return 0 if report["ok"] else 1
 
 
 if __name__ == "__main__":
