@@ -27,6 +27,7 @@ def create_webhook(session: Session, workspace_id: str, data: CreateWebhook) -> 
     )
     session.add(webhook)
     session.flush()
+    session.info.pop("active_webhooks", None)
     return webhook
 
 
@@ -36,16 +37,16 @@ def delete_webhook(session: Session, workspace_id: str, webhook_id: str) -> None
     if webhook is None:
         raise NotFound(f"No webhook with id {webhook_id}")
     webhook.is_deleted = True
+    session.info.pop("active_webhooks", None)
 
 
 def emit(session: Session, workspace_id: str, event_type: str, data: dict[str, Any]) -> None:
     """Queue `event_type` for every endpoint of the workspace that listens to it, in the
     caller's transaction. The event's id is the same for every endpoint and every retry."""
-    hooks = [
-        h
-        for h in repository.active(session, workspace_id)
-        if any(fnmatchcase(event_type, p) for p in h.events)
-    ]
+    cache = session.info.setdefault("active_webhooks", {})  # one query per transaction and workspace
+    if workspace_id not in cache:
+        cache[workspace_id] = repository.active(session, workspace_id)
+    hooks = [h for h in cache[workspace_id] if any(fnmatchcase(event_type, p) for p in h.events)]
     if not hooks:
         return
     event = {"id": new_id(), "type": event_type, "createdAt": render(utcnow()), "workspaceId": workspace_id,
