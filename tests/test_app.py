@@ -87,3 +87,19 @@ def test_nul_characters_in_paths_and_queries_are_refused(
     response = client.get("/api/v1/threads", params={"projectId": "a\x00b"}, headers=workspace.admin.headers)
     assert response.status_code == 400
     assert response.json()["code"] == "BAD_REQUEST"
+
+
+def test_trailing_slashes_are_served_without_a_redirect(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    response = client.get(
+        "/api/v1/threads/",
+        headers={**workspace.admin.headers, "Host": "evil.example"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 200
+    assert "threads" in response.json()
+
+
+def test_healthz_answers_head(client: TestClient) -> None:
+    assert client.head("/healthz").status_code == 200

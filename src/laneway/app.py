@@ -91,13 +91,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description="Self-hosted customer-feedback inbox serving the Productlane v1 REST API.",
         lifespan=lifespan,
+        redirect_slashes=False,  # trailing slashes are dropped before routing instead
     )
     app.state.settings = settings
     app.state.database = database
     install_error_handlers(app)
     install_openapi(app)
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.api_route("/healthz", methods=["GET", "HEAD"], include_in_schema=False)
     async def healthz() -> JSONResponse:
         # Liveness only: touches no database, so it measures the HTTP stack alone.
         return JSONResponse({"ok": True})

@@ -108,3 +108,14 @@ def test_keys_are_kept_a_day_and_forgotten_after_two(client: TestClient, workspa
     with workspace.database.unit_of_work() as session:
         purge_expired(session, utcnow() + timedelta(hours=49))
     assert workspace.count(IdempotencyKey) == 0
+
+
+def test_another_member_reusing_a_key_gets_409_not_the_first_answer(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    body = thread_body()
+    assert post(client, workspace, body, "mine").status_code == 200
+    other = workspace.add_member("other.member@laneway.example")
+    clash = client.post("/api/v1/threads", json=body, headers={**other.headers, "Idempotency-Key": "mine"})
+    assert clash.status_code == 409
+    assert workspace.count(Thread) == 1

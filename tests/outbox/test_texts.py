@@ -28,3 +28,12 @@ def test_html_to_text_shows_what_a_browser_would(markup: str, text: str) -> None
 
 def test_slack_escape_escapes_exactly_the_three_control_characters() -> None:
     assert slack_escape("a < b & c > d <!channel>") == "a &lt; b &amp; c &gt; d &lt;!channel&gt;"
+
+
+def test_header_text_keeps_everything_on_one_line() -> None:
+    from laneway.outbox.mailer import header_text
+
+    for raw in ("Title\u2028Bcc: x", "a\x0bb", "Ann\u0085x", "line\r\nBcc: y", "tab\there"):
+        cleaned = header_text(raw)
+        assert cleaned.splitlines() == [cleaned]
+        assert all(c == " " or c.isprintable() for c in cleaned)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,7 +22,7 @@ from laneway.projects.service import create_project
 from laneway.tags.service import create_tag
 from laneway.threads.models import Thread, ThreadMessage
 from tests.conftest import WorkspaceFixture
-from tests.threads.helpers import create, unique_email
+from tests.threads.helpers import create, thread_body, unique_email
 
 
 def listing(client: TestClient, ws: WorkspaceFixture, **query: Any) -> Any:
@@ -319,5 +323,59 @@ def test_snoozed_threads_wake_by_themselves(
             time.sleep(0.1)
         woke = detail(fast_clock, workspace, t["id"])
     assert woke["state"] == "UNSNOOZED"
-    assert woke["lastStateChangeAt"] == woke["snoozedUntil"]
+    assert woke["lastStateChangeAt"] == t["snoozedUntil"]  # it woke when its time was up
+    assert woke["snoozedUntil"] is None
     assert workspace.count(Thread, state="UNSNOOZED") == 1
+
+
+def test_blank_fields_in_a_patch_change_nothing(client: TestClient, workspace: WorkspaceFixture) -> None:
+    user = workspace.add_member(unique_email("assignee"))
+    t = create(client, workspace.admin, assigneeId=user.user_id)
+    got = patch(
+        client, workspace, t["id"], {"title": "", "assigneeId": "", "contactId": " ", "companyId": ""}
+    ).json()
+    assert (got["title"], got["assigneeId"], got["contactId"]) == (t["title"], user.user_id, t["contactId"])
+    refused = patch(client, workspace, t["id"], {"contactId": None})
+    assert refused.status_code == 400
+
+
+def test_a_forged_cursor_with_a_nul_is_400(client: TestClient, workspace: WorkspaceFixture) -> None:
+    forged = base64.urlsafe_b64encode(b"2026-01-01T00:00:00Z|x\x00y").decode().rstrip("=")
+    for path in ("/api/v1/threads", "/api/v1/contacts", "/api/v1/companies"):
+        response = client.get(path, params={"cursor": forged}, headers=workspace.admin.headers)
+        assert response.status_code == 400, (path, response.text)
+
+
+def test_a_viewer_is_refused_before_its_body_is_read(client: TestClient, workspace: WorkspaceFixture) -> None:
+    viewer = workspace.add_member(unique_email("viewer"), role="VIEWER")
+    response = client.post("/api/v1/threads", content=b"not json", headers=viewer.headers)
+    assert response.status_code == 403
+
+
+def test_concurrent_patches_of_one_thread_apply_one_after_another(
+    live_server: str, workspace: WorkspaceFixture
+) -> None:
+    with workspace.database.unit_of_work() as session:
+        tags = [create_tag(session, workspace.id, name=f"t{i}") for i in range(3)]
+        project = create_project(session, workspace.id, name="Shared")
+    with httpx.Client(base_url=live_server, timeout=60) as http:
+        tid = http.post("/api/v1/threads", json=thread_body(), headers=workspace.admin.headers).json()["id"]
+    bodies = [
+        {"tagIds": [tags[i % 3].id], "projectId": project.id, "state": "PROCESSED" if i % 2 else "NEW"}
+        for i in range(16)
+    ]
+    barrier = threading.Barrier(len(bodies))
+
+    def send(body: dict[str, Any]) -> int:
+        with httpx.Client(base_url=live_server, timeout=60) as http:
+            barrier.wait()
+            return http.patch(
+                f"/api/v1/threads/{tid}", json=body, headers=workspace.admin.headers
+            ).status_code
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        assert list(pool.map(send, bodies)) == [200] * len(bodies)
+    with httpx.Client(base_url=live_server, timeout=60) as http:
+        got = http.get(f"/api/v1/threads/{tid}", headers=workspace.admin.headers).json()
+    assert len(got["tags"]) == 1
+    assert [p["id"] for p in got["linkedProjects"]] == [project.id]

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Header
 
 from laneway.auth.caller import Caller
-from laneway.auth.service import authenticate
+from laneway.auth.service import authenticate, require_writer
 from laneway.kit.openapi import SECURED
 from laneway.kit.web import Db
 
@@ -21,3 +21,12 @@ async def current_caller(
 
 SECURED.add(current_caller)
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+async def current_writer(caller: CurrentCaller) -> Caller:
+    # Checked before the body is read: a VIEWER gets 403 whatever it sent.
+    require_writer(caller)
+    return caller
+
+
+CurrentWriter = Annotated[Caller, Depends(current_writer)]

@@ -6,9 +6,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     delete,
     exists,
@@ -36,13 +38,26 @@ class CompanyFilter:
     ascii_domain: str | None = None  # exact, through company_domains
 
 
-def get(session: Session, workspace_id: str, company_id: str) -> Company | None:
-    """A live (not deleted) company of the workspace."""
-    return session.scalars(
-        select(Company).where(
-            Company.workspace_id == workspace_id, Company.id == company_id, Company.is_deleted.is_(False)
-        )
-    ).first()
+Lock = Literal["update", "key share"] | None
+
+
+def _locked(query: Select[Company], lock: Lock) -> Select[Company]:
+    # PostgreSQL only (SQLite's write transactions already run one at a time). Whoever links a
+    # contact or thread to a company holds a KEY SHARE lock on it; deleting takes FOR UPDATE, so
+    # a delete and a link never interleave into a contact left on a deleted company.
+    if lock == "update":
+        return query.with_for_update(of=Company)
+    if lock == "key share":
+        return query.with_for_update(key_share=True, of=Company)
+    return query
+
+
+def get(session: Session, workspace_id: str, company_id: str, *, lock: Lock = None) -> Company | None:
+    """A live (not deleted) company of the workspace, locked as asked."""
+    query = select(Company).where(
+        Company.workspace_id == workspace_id, Company.id == company_id, Company.is_deleted.is_(False)
+    )
+    return session.scalars(_locked(query, lock)).first()
 
 
 def many(session: Session, workspace_id: str, company_ids: Sequence[str]) -> dict[str, Company]:
@@ -59,9 +74,11 @@ def many(session: Session, workspace_id: str, company_ids: Sequence[str]) -> dic
     return {company.id: company for company in rows}
 
 
-def first_with_domain(session: Session, workspace_id: str, ascii_domain: str) -> Company | None:
+def first_with_domain(
+    session: Session, workspace_id: str, ascii_domain: str, *, lock: Lock = None
+) -> Company | None:
     """The oldest live company of the workspace that lists this domain."""
-    return session.scalars(
+    query = (
         select(Company)
         .join(CompanyDomain, CompanyDomain.company_id == Company.id)
         .where(
@@ -71,7 +88,8 @@ def first_with_domain(session: Session, workspace_id: str, ascii_domain: str) ->
         )
         .order_by(Company.created_at, Company.id)
         .limit(1)
-    ).first()
+    )
+    return session.scalars(_locked(query, lock)).first()
 
 
 def first_named(session: Session, workspace_id: str, name: str) -> Company | None:

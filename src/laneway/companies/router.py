@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from laneway.auth.dependencies import CurrentCaller
-from laneway.auth.service import require_writer
+from laneway.auth.dependencies import CurrentCaller, CurrentWriter
 from laneway.companies import service
 from laneway.companies.schemas import (
     CompanyDetailOut,
@@ -84,13 +83,11 @@ async def get_company(
 
 @router.post("", response_model=CompanyOut, summary="Create company")
 async def create_company(
-    caller: CurrentCaller,
+    caller: CurrentWriter,
     body: Annotated[CreateCompany, Depends(json_body(CreateCompany))],
     idempotency: Idempotency,
     db: Db,
 ) -> Response:
-    require_writer(caller)
-
     def create(session: Session) -> CompanyOut:
         company = service.create_company(
             session,
@@ -115,12 +112,10 @@ async def create_company(
 @router.patch("/{company_id}", response_model=CompanyOut, summary="Update company")
 async def update_company(
     company_id: str,
-    caller: CurrentCaller,
+    caller: CurrentWriter,
     body: Annotated[UpdateCompany, Depends(json_body(UpdateCompany))],
     db: Db,
 ) -> Response:
-    require_writer(caller)
-
     def work(session: Session) -> str:
         company = service.update_company(session, caller.workspace_id, company_id, body)
         return CompanyOut.model_validate(company).model_dump_json()
@@ -129,9 +124,7 @@ async def update_company(
 
 
 @router.delete("/{company_id}", response_model=DeletedOut, summary="Delete company (soft)")
-async def delete_company(company_id: str, caller: CurrentCaller, db: Db) -> Response:
-    require_writer(caller)
-
+async def delete_company(company_id: str, caller: CurrentWriter, db: Db) -> Response:
     def work(session: Session) -> str:
         service.delete_company(session, caller.workspace_id, company_id)
         return DeletedOut(success=True, message="Company deleted", is_deleted=True).model_dump_json()

@@ -33,9 +33,12 @@ _PLAIN_FIELDS = (
 )
 
 
-def require_company(session: Session, workspace_id: str, company_id: str) -> Company:
-    """The workspace's company `company_id`; NotFound for unknown ids and other workspaces'."""
-    company = repository.get(session, workspace_id, company_id)
+def require_company(
+    session: Session, workspace_id: str, company_id: str, *, lock: repository.Lock = None
+) -> Company:
+    """The workspace's company `company_id`; NotFound for unknown ids and other workspaces'.
+    Pass lock="key share" when linking to it, lock="update" when changing or deleting it."""
+    company = repository.get(session, workspace_id, company_id, lock=lock)
     if company is None:
         raise NotFound(f"No company with id {company_id}")
     return company
@@ -45,7 +48,7 @@ def company_for_domain(session: Session, workspace_id: str, ascii_domain: str) -
     """The company an email domain points to; free-mail domains point to none."""
     if is_free_mail(ascii_domain):
         return None
-    return repository.first_with_domain(session, workspace_id, ascii_domain)
+    return repository.first_with_domain(session, workspace_id, ascii_domain, lock="key share")
 
 
 def company_named(session: Session, workspace_id: str, name: str) -> Company:
@@ -115,7 +118,7 @@ def create_company(
 def update_company(session: Session, workspace_id: str, company_id: str, data: UpdateCompany) -> Company:
     """Change only the fields sent. `domains` replaces the list; with autoAdd on, sending
     `autoAdd: true` or new domains links the workspace's contacts at the domains."""
-    company = require_company(session, workspace_id, company_id)
+    company = require_company(session, workspace_id, company_id, lock="update")
     sent = data.model_fields_set
     if not sent:
         return company
@@ -140,7 +143,7 @@ def update_company(session: Session, workspace_id: str, company_id: str, data: U
 def delete_company(session: Session, workspace_id: str, company_id: str) -> None:
     """Soft-delete the company. Its contacts lose it (so they can match another by domain);
     its threads keep their history."""
-    company = require_company(session, workspace_id, company_id)
+    company = require_company(session, workspace_id, company_id, lock="update")
     now = utcnow()
     company.is_deleted = True
     company.version += 1

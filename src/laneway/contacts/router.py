@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from laneway.auth.dependencies import CurrentCaller
-from laneway.auth.service import require_writer
+from laneway.auth.dependencies import CurrentCaller, CurrentWriter
 from laneway.contacts import service
 from laneway.contacts.schemas import ContactListOut, ContactObjectOut, CreateContact, UpdateContact
 from laneway.idempotency.dependencies import Idempotency
@@ -55,13 +54,11 @@ async def get_contact(id_or_email: str, caller: CurrentCaller, db: Db) -> Respon
 
 @router.post("", response_model=ContactObjectOut, summary="Create contact")
 async def create_contact(
-    caller: CurrentCaller,
+    caller: CurrentWriter,
     body: Annotated[CreateContact, Depends(json_body(CreateContact))],
     idempotency: Idempotency,
     db: Db,
 ) -> Response:
-    require_writer(caller)
-
     def create(session: Session) -> ContactObjectOut:
         made = service.create_contact(session, caller.workspace_id, body)
         return ContactObjectOut.of(made.contact, made.company)
@@ -75,12 +72,10 @@ async def create_contact(
 @router.patch("/{contact_id}", response_model=ContactObjectOut, summary="Update contact")
 async def update_contact(
     contact_id: str,
-    caller: CurrentCaller,
+    caller: CurrentWriter,
     body: Annotated[UpdateContact, Depends(json_body(UpdateContact))],
     db: Db,
 ) -> Response:
-    require_writer(caller)
-
     def work(session: Session) -> str:
         changed = service.update_contact(session, caller.workspace_id, contact_id, body)
         return ContactObjectOut.of(changed.contact, changed.company).model_dump_json()
@@ -89,9 +84,7 @@ async def update_contact(
 
 
 @router.delete("/{contact_id}", response_model=DeletedOut, summary="Delete contact (soft)")
-async def delete_contact(contact_id: str, caller: CurrentCaller, db: Db) -> Response:
-    require_writer(caller)
-
+async def delete_contact(contact_id: str, caller: CurrentWriter, db: Db) -> Response:
     def work(session: Session) -> str:
         service.delete_contact(session, caller.workspace_id, contact_id)
         return DeletedOut(success=True, message="Contact deleted", is_deleted=True).model_dump_json()

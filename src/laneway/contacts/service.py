@@ -196,7 +196,7 @@ def _company(
 ) -> Company | None:
     """The company the (at most one) company field sent points to; None for none."""
     if company_id is not None:
-        return require_company(session, workspace_id, company_id)
+        return require_company(session, workspace_id, company_id, lock="key share")
     if name is not None:
         # A name is a lookup key here: surrounding spaces (common in mapped CRM fields) are noise.
         return company_named(session, workspace_id, name.strip())

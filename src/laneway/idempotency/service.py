@@ -35,8 +35,9 @@ class IdempotentRequest:
     fingerprint: str  # what was asked: method, path and the body's JSON, canonically
 
 
-def parse(key: str | None, method: str, path: str, body: Any) -> IdempotentRequest | None:
-    """The request's idempotency key, or None when it sent none."""
+def parse(key: str | None, member: str, method: str, path: str, body: Any) -> IdempotentRequest | None:
+    """The request's idempotency key, or None when it sent none. Who asks is part of what was
+    asked: another member reusing a key gets a 409, not the first member's answer."""
     if key is None:
         return None
     if not 1 <= len(key) <= 255 or not key.isprintable() or not key.isascii():
@@ -44,7 +45,7 @@ def parse(key: str | None, method: str, path: str, body: Any) -> IdempotentReque
             f"{HEADER} must be 1 to 255 printable ASCII characters", [Issue([HEADER], "invalid")]
         )
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{member} {method} {path}\n{canonical}".encode()).hexdigest()
     return IdempotentRequest(key, digest)
 
 

@@ -27,6 +27,7 @@ class RequestGuardMiddleware:
             if error is not None:
                 await error_response(error)(scope, receive, send)
                 return
+            scope = _without_trailing_slash(scope)
         await self.app(scope, receive, send)
 
     def _problem(self, scope: Scope) -> AppError | None:
@@ -39,3 +40,15 @@ class RequestGuardMiddleware:
         if b"\x00" in query or b"%00" in query:
             return BadRequest("The query string must not contain NUL characters")
         return None
+
+
+def _without_trailing_slash(scope: Scope) -> Scope:
+    """`/api/v1/threads/` is served as `/api/v1/threads`, with no redirect (a redirect would
+    point at whatever Host the client sent)."""
+    path: str = scope.get("path", "")
+    if len(path) > 1 and path.endswith("/"):
+        scope = dict(scope, path=path.rstrip("/") or "/")
+        raw: bytes | None = scope.get("raw_path")
+        if raw:
+            scope["raw_path"] = raw.rstrip(b"/") or b"/"
+    return scope

@@ -41,7 +41,7 @@ class Cursor:
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             stamp, _, row_id = raw.partition("|")
-            if not row_id or len(text) > 200:
+            if not row_id or len(text) > 200 or not row_id.isprintable():
                 raise ValueError("no id")
             return cls(parse_rfc3339(stamp), row_id)
         except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -19,6 +19,6 @@ def insert_if_absent(
         insert(model)
         .values(**values)
         .on_conflict_do_nothing(index_elements=conflict_columns)
-        .returning(model.__table__.c.id)
+        .returning(*model.__table__.primary_key.columns)
     )
     return session.execute(statement).first() is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -82,9 +83,17 @@ def _smtp_send(url: str, message: EmailMessage, recipients: list[str]) -> Outcom
     return Sent()
 
 
+def header_text(text: str) -> str:
+    """`text` on one header line: every kind of line break or control character becomes a space
+    (Python counts \u2028, \x0b, \x85 and more as line breaks, which headers cannot hold)."""
+    return " ".join(
+        "".join(" " if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in text).split()
+    )
+
+
 def _address(email: str, name: str | None) -> str:
     try:
-        return str(Address(display_name=name or "", addr_spec=email))
+        return str(Address(display_name=header_text(name or ""), addr_spec=email))
     except (ValueError, IndexError):
         return email
 
@@ -93,7 +102,7 @@ def _message(settings: Settings, to: str, subject: str, text: str, markup: str, 
     message = EmailMessage()
     message["From"] = settings.email_from
     message["To"] = to
-    message["Subject"] = subject.replace("\n", " ").replace("\r", " ")
+    message["Subject"] = header_text(subject)
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = own_id
     message.set_content(text)

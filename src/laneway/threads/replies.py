@@ -21,7 +21,7 @@ SLACK_ORIGINS = frozenset({"SLACK", "SLACK_CONNECT"})
 def send_message(session: Session, caller: Caller, thread_id: str, data: SendMessage) -> ThreadMessage:
     """Store an outbound reply and queue it: to Slack when a channel is given (or the thread
     came from a Slack channel), else by email to the contact with the cc and bcc."""
-    thread = require_thread(session, caller.workspace_id, thread_id)
+    thread = require_thread(session, caller.workspace_id, thread_id, lock=True)
     if data.thread_id is not None and data.thread_id != thread.id:
         raise validation_error([Issue(["threadId"], "must match the thread in the path, or be left out")])
     channel = data.channel_id or (thread.slack_channel_id if thread.origin in SLACK_ORIGINS else None)

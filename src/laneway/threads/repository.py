@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from laneway.issues.models import Issue
 from laneway.kit.pagination import Cursor
+from laneway.kit.upsert import insert_if_absent
 from laneway.projects.models import Project
 from laneway.tags.models import Tag
 from laneway.threads.models import Thread, ThreadIssue, ThreadMessage, ThreadProject, ThreadTag
@@ -29,13 +30,13 @@ def add(session: Session, thread: Thread) -> None:
     session.add(thread)
 
 
-def get(session: Session, workspace_id: str, thread_id: str) -> Thread | None:
-    """A live (not deleted) thread of the workspace."""
-    return session.scalars(
-        select(Thread).where(
-            Thread.workspace_id == workspace_id, Thread.id == thread_id, Thread.is_deleted.is_(False)
-        )
-    ).first()
+def get(session: Session, workspace_id: str, thread_id: str, *, lock: bool = False) -> Thread | None:
+    """A live (not deleted) thread of the workspace; with `lock`, its row stays locked until the
+    transaction ends (PostgreSQL), so concurrent changes of one thread apply one after another."""
+    query = select(Thread).where(
+        Thread.workspace_id == workspace_id, Thread.id == thread_id, Thread.is_deleted.is_(False)
+    )
+    return session.scalars(query.with_for_update() if lock else query).first()
 
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
@@ -94,19 +95,20 @@ def link_project(session: Session, thread: Thread, project_id: str, at: datetime
     )
 
 
+def link_project_once(session: Session, thread: Thread, project_id: str, at: datetime) -> None:
+    """Link a project unless the thread already has it (a concurrent request's link included)."""
+    values = {
+        "thread_id": thread.id,
+        "project_id": project_id,
+        "workspace_id": thread.workspace_id,
+        "created_at": at,
+    }
+    insert_if_absent(session, ThreadProject, ["thread_id", "project_id"], values)
+
+
 def link_issue(session: Session, thread: Thread, issue_id: str, at: datetime) -> None:
     session.add(
         ThreadIssue(thread_id=thread.id, issue_id=issue_id, workspace_id=thread.workspace_id, created_at=at)
-    )
-
-
-def project_ids(session: Session, workspace_id: str, thread_id: str) -> set[str]:
-    return set(
-        session.scalars(
-            select(ThreadProject.project_id).where(
-                ThreadProject.workspace_id == workspace_id, ThreadProject.thread_id == thread_id
-            )
-        )
     )
 
 
@@ -181,7 +183,9 @@ def wake_snoozed(session: Session, now: datetime) -> list[str]:
     woke = session.execute(
         update(Thread)
         .where(Thread.state == "SNOOZED", Thread.snoozed_until <= now)
-        .values(state="UNSNOOZED", last_state_change_at=Thread.snoozed_until, updated_at=now)
+        .values(
+            state="UNSNOOZED", last_state_change_at=Thread.snoozed_until, snoozed_until=None, updated_at=now
+        )
         .returning(Thread.id)
         .execution_options(synchronize_session=False)
     )

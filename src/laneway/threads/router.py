@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from laneway.auth.dependencies import CurrentCaller
-from laneway.auth.service import require_writer
+from laneway.auth.dependencies import CurrentCaller, CurrentWriter
 from laneway.idempotency.dependencies import Idempotency
 from laneway.idempotency.service import once
 from laneway.kit.body import json_body
@@ -43,14 +42,12 @@ Rules = Annotated[service.ThreadRules, Depends(_rules)]
 
 @router.post("", response_model=CreatedThreadOut, summary="Create thread")
 async def create_thread(
-    caller: CurrentCaller,
+    caller: CurrentWriter,
     body: Annotated[CreateThread, Depends(json_body(CreateThread))],
     idempotency: Idempotency,
     db: Db,
     rules: Rules,
 ) -> Response:
-    require_writer(caller)
-
     def work(session: Session) -> str:
         return once(
             session, caller.workspace_id, idempotency,
@@ -103,13 +100,11 @@ async def get_thread(
 @router.patch("/{thread_id}", response_model=ThreadDetailOut, summary="Update thread")
 async def update_thread(
     thread_id: str,
-    caller: CurrentCaller,
+    caller: CurrentWriter,
     body: Annotated[UpdateThread, Depends(json_body(UpdateThread))],
     db: Db,
     rules: Rules,
 ) -> Response:
-    require_writer(caller)
-
     def work(session: Session) -> str:
         thread = triage.update_thread(session, caller, thread_id, body, rules)
         return views.thread_detail(session, caller.workspace_id, thread).model_dump_json()
@@ -120,13 +115,11 @@ async def update_thread(
 @router.post("/{thread_id}/messages", response_model=MessageSentOut, summary="Reply to the customer")
 async def send_message(
     thread_id: str,
-    caller: CurrentCaller,
+    caller: CurrentWriter,
     body: Annotated[SendMessage, Depends(json_body(SendMessage))],
     idempotency: Idempotency,
     db: Db,
 ) -> Response:
-    require_writer(caller)
-
     def work(session: Session) -> str:
         def reply() -> MessageSentOut:
             message = replies.send_message(session, caller, thread_id, body)

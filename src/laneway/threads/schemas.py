@@ -23,7 +23,15 @@ from pydantic_core import PydanticCustomError
 from laneway.companies.schemas import CompanyOut
 from laneway.contacts.emails import Email, parse_email
 from laneway.contacts.schemas import ContactOut
-from laneway.kit.schema import DateTimeIn, NonBlank, OptionalText, RequestSchema, ResponseSchema, Timestamp
+from laneway.kit.schema import (
+    DateTimeIn,
+    NonBlank,
+    OptionalText,
+    RequestSchema,
+    ResponseSchema,
+    Timestamp,
+    drop_blank,
+)
 from laneway.kit.time import check_plausible, utcnow
 from laneway.members.schemas import MemberOut
 from laneway.threads.enums import Origin, PainLevel, State
@@ -176,6 +184,9 @@ class Recipient(RequestSchema):
 RecipientIn = Annotated[Recipient, BeforeValidator(_recipient)]
 
 
+_PATCH_BLANK_IS_ABSENT = frozenset({"title", "assigneeId", "projectId", "contactId", "companyId"})
+
+
 class UpdateThread(RequestSchema):
     """PATCH /threads/{id}: only the fields sent change."""
 
@@ -191,9 +202,15 @@ class UpdateThread(RequestSchema):
     tag_ids: list[StrictStr] | None = Field(default=None, max_length=100)
     updated_at: PastDateTime | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        # "" is what automation tools send for unmapped fields: it must not unassign or unlink.
+        return drop_blank(data, _PATCH_BLANK_IS_ABSENT)
+
     @model_validator(mode="after")
     def _no_nulls_where_a_value_is_needed(self) -> UpdateThread:
-        for name in ("text", "pain_level", "state"):
+        for name in ("text", "pain_level", "state", "contact_id"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise PydanticCustomError("null", "{field} must not be null", {"field": to_camel(name)})
         return self

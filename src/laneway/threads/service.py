@@ -66,7 +66,9 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         raise NotFound(f"No member with id {data.assignee_id} in this workspace")
     project = require_project(session, workspace_id, data.project_id) if data.project_id else None
     issue = require_issue(session, workspace_id, data.issue_id) if data.issue_id else None
-    sent_company = require_company(session, workspace_id, data.company_id) if data.company_id else None
+    sent_company = (
+        require_company(session, workspace_id, data.company_id, lock="key share") if data.company_id else None
+    )
 
     email = data.email
     upserted = upsert_contact(session, workspace_id, email, data.contact_name, now)

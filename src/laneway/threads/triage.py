@@ -25,9 +25,10 @@ from laneway.threads.schemas import UpdateThread
 from laneway.threads.service import ThreadRules, emit_thread
 
 
-def require_thread(session: Session, workspace_id: str, thread_id: str) -> Thread:
-    """The workspace's live thread; NotFound for unknown ids and other workspaces'."""
-    thread = repository.get(session, workspace_id, thread_id)
+def require_thread(session: Session, workspace_id: str, thread_id: str, *, lock: bool = False) -> Thread:
+    """The workspace's live thread; NotFound for unknown ids and other workspaces'. `lock` holds
+    its row for the rest of a write transaction."""
+    thread = repository.get(session, workspace_id, thread_id, lock=lock)
     if thread is None:
         raise NotFound(f"No thread with id {thread_id}")
     return thread
@@ -58,7 +59,7 @@ def update_thread(
     """Change only the fields sent. A state change stamps lastStateChangeAt; SNOOZED snoozes for
     the default period; `projectId` adds a link; `tagIds` replaces the tags."""
     workspace_id = caller.workspace_id
-    thread = require_thread(session, workspace_id, thread_id)
+    thread = require_thread(session, workspace_id, thread_id, lock=True)
     sent = data.model_fields_set
     now = utcnow()
     if "assignee_id" in sent:
@@ -74,12 +75,13 @@ def update_thread(
         thread.contact_id = data.contact_id
     if "company_id" in sent:
         thread.company_id = (
-            require_company(session, workspace_id, data.company_id).id if data.company_id else None
+            require_company(session, workspace_id, data.company_id, lock="key share").id
+            if data.company_id
+            else None
         )
     if data.project_id is not None:
         project = require_project(session, workspace_id, data.project_id)
-        if project.id not in repository.project_ids(session, workspace_id, thread.id):
-            repository.link_project(session, thread, project.id, now)
+        repository.link_project_once(session, thread, project.id, now)
     if data.tag_ids is not None:
         repository.set_tags(
             session, thread, [t.id for t in require_tags(session, workspace_id, data.tag_ids)]

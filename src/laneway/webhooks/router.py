@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from laneway.auth.dependencies import CurrentCaller
 from laneway.auth.service import require_admin
+from laneway.idempotency.dependencies import Idempotency
+from laneway.idempotency.service import once
 from laneway.kit.body import json_body
 from laneway.kit.openapi import LanewayRoute
 from laneway.kit.web import Db, json_answer
@@ -20,14 +22,18 @@ router = APIRouter(route_class=LanewayRoute)
 
 @router.post("", response_model=WebhookCreatedOut, summary="Register a webhook endpoint")
 async def create_webhook(
-    caller: CurrentCaller, body: Annotated[CreateWebhook, Depends(json_body(CreateWebhook))], db: Db
+    caller: CurrentCaller,
+    body: Annotated[CreateWebhook, Depends(json_body(CreateWebhook))],
+    idempotency: Idempotency,
+    db: Db,
 ) -> Response:
     require_admin(caller)
 
+    def create(session: Session) -> WebhookCreatedOut:
+        return WebhookCreatedOut.model_validate(service.create_webhook(session, caller.workspace_id, body))
+
     def work(session: Session) -> str:
-        return WebhookCreatedOut.model_validate(
-            service.create_webhook(session, caller.workspace_id, body)
-        ).model_dump_json()
+        return once(session, caller.workspace_id, idempotency, lambda: create(session))
 
     return json_answer(await db.run(work))
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatchcase
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -13,17 +14,27 @@ EVENT_TYPES = (
     "company.created",
 )  # fmt: skip
 _PATTERN = re.compile(r"\*|[a-z_]+\.(\*|[a-z_]+)")
+_HOST = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\]|[0-9a-f:]+")
 
 
 def _url(value: str) -> str:
+    # Private and loopback hosts are allowed on purpose: a self-hosted Laneway often notifies
+    # services on its own network. Only admins register endpoints.
+    if any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError("must not contain spaces or control characters")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for ports out of range or not numbers
+    except ValueError:
+        raise ValueError("has an invalid port") from None
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host or not _HOST.fullmatch(host):
+        raise ValueError("must be an http:// or https:// URL with a host name")
     return value
 
 
 def _pattern(value: str) -> str:
-    if not _PATTERN.fullmatch(value):
+    if not _PATTERN.fullmatch(value) or not any(fnmatchcase(t, value) for t in EVENT_TYPES):
         raise ValueError(f"must be an event type ({', '.join(EVENT_TYPES)}) or a pattern like thread.* or *")
     return value
 
