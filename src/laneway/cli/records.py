@@ -1,0 +1,144 @@
+"""Operator commands that write records: workspaces, members, keys, companies, projects, issues, tags."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from laneway.auth.service import create_key, revoke_key
+from laneway.companies.schemas import CompanyOut
+from laneway.companies.service import create_company
+from laneway.issues.service import create_issue
+from laneway.kit.errors import NotFound
+from laneway.kit.time import render
+from laneway.members import repository as members
+from laneway.members.models import Membership, User
+from laneway.members.service import add_member
+from laneway.projects.service import create_project
+from laneway.tags.service import create_tag
+from laneway.workspaces import repository as workspaces
+from laneway.workspaces.models import Workspace
+from laneway.workspaces.service import create_workspace
+
+Output = dict[str, Any]
+
+
+def workspace_json(workspace: Workspace) -> Output:
+    return {
+        "id": workspace.id,
+        "name": workspace.name,
+        "slug": workspace.slug,
+        "domain": workspace.domain,
+        "isPublished": workspace.is_published,
+        "remainingGeneratedThreadTitles": workspace.remaining_generated_thread_titles,
+        "slackSettings": {"notificationChannelId": workspace.slack_notification_channel_id},
+        "createdAt": render(workspace.created_at),
+        "updatedAt": render(workspace.updated_at),
+    }
+
+
+def member_json(user: User, membership: Membership) -> Output:
+    return {
+        "id": user.id,
+        "membershipId": membership.id,
+        "email": user.email,
+        "name": user.name,
+        "role": membership.role,
+        "workspaceId": membership.workspace_id,
+    }
+
+
+def _require_workspace(session: Session, workspace_id: str) -> Workspace:
+    workspace = workspaces.get(session, workspace_id)
+    if workspace is None:
+        raise NotFound(f"No workspace with id {workspace_id}")
+    return workspace
+
+
+# --- commands that write: each gets a session inside one transaction ---------------------------
+
+
+def cmd_workspace_create(session: Session, args: argparse.Namespace) -> Output:
+    made = create_workspace(
+        session,
+        name=args.name,
+        admin_email=args.admin_email,
+        admin_name=args.admin_name,
+        domain=args.domain,
+        slack_channel=args.slack_channel,
+        slack_token=args.slack_token,
+        title_quota=args.title_quota,
+        publish=args.publish,
+    )
+    return {
+        "workspace": workspace_json(made.workspace),
+        "member": member_json(made.admin, made.membership),
+        "apiKey": made.clear_key,
+    }
+
+
+def cmd_member_add(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    user, membership = add_member(session, args.workspace, args.email, args.name, args.role)
+    out: Output = {"member": member_json(user, membership)}
+    if args.api_key:
+        out["apiKey"] = create_key(session, membership)[1]
+    return out
+
+
+def cmd_key_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    membership = members.membership_by_email(session, args.workspace, args.email.strip().lower())
+    if membership is None:
+        raise NotFound(f"{args.email} is not a member of workspace {args.workspace}")
+    key, clear = create_key(session, membership)
+    return {"apiKey": clear, "keyId": key.id}
+
+
+def cmd_key_revoke(session: Session, args: argparse.Namespace) -> Output:
+    revoke_key(session, args.key_id)
+    return {"revoked": args.key_id}
+
+
+def cmd_company_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    company = create_company(
+        session, args.workspace, name=args.name, domains=args.domain or [], auto_add=args.auto_add
+    )
+    return {"company": CompanyOut.model_validate(company).model_dump(mode="json")}
+
+
+def cmd_project_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    project = create_project(session, args.workspace, name=args.name, description=args.description)
+    return {
+        "project": {
+            "id": project.id,
+            "name": project.name,
+            "description": project.description,
+            "workspaceId": project.workspace_id,
+            "createdAt": render(project.created_at),
+        }
+    }
+
+
+def cmd_issue_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    issue = create_issue(session, args.workspace, title=args.title, project_id=args.project)
+    return {
+        "issue": {
+            "id": issue.id,
+            "title": issue.title,
+            "projectId": issue.project_id,
+            "workspaceId": issue.workspace_id,
+            "createdAt": render(issue.created_at),
+        }
+    }
+
+
+def cmd_tag_create(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    tag = create_tag(session, args.workspace, name=args.name, color=args.color)
+    return {"tag": {"id": tag.id, "name": tag.name, "color": tag.color, "workspaceId": tag.workspace_id}}
