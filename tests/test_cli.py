@@ -119,4 +119,40 @@ def test_failures_exit_non_zero_with_one_line(run: Any) -> None:
 
 
 def test_migrate_reports_success(run: Any) -> None:
-    assert run("migrate") == {"migrated": True}
+    assert run("migrate")["migrated"] is True
+
+
+def test_every_printed_key_can_be_listed_and_revoked(run: Any) -> None:
+    made = run("workspace", "create", "--name", "Keys Co", "--admin-email", "k@keys.example")
+    ws = made["workspace"]["id"]
+    member = run("member", "add", "--workspace", ws, "--email", "m@keys.example", "--api-key")
+    listed = run("key", "list", "--workspace", ws)["keys"]
+    assert {k["keyId"] for k in listed} == {made["keyId"], member["keyId"]}
+    assert {k["email"] for k in listed} == {"k@keys.example", "m@keys.example"}
+    assert all(made["apiKey"] != k["prefix"] and k["revokedAt"] is None for k in listed)
+    run("key", "revoke", member["keyId"])
+    revoked = {k["keyId"]: k["revokedAt"] for k in run("key", "list", "--workspace", ws)["keys"]}
+    assert revoked[member["keyId"]] is not None
+    assert revoked[made["keyId"]] is None
+
+
+def test_workspace_update_changes_only_what_is_given(run: Any) -> None:
+    ws = run("workspace", "create", "--name", "Upd Co", "--admin-email", "u@upd.example",
+             "--slack-channel", "C1")["workspace"]  # fmt: skip
+    updated = run("workspace", "update", "--workspace", ws["id"], "--slack-token", "xoxb-1", "--publish",
+                  "--title-quota", "7")["workspace"]  # fmt: skip
+    assert (updated["isPublished"], updated["remainingGeneratedThreadTitles"]) == (True, 7)
+    assert updated["slackSettings"] == {"notificationChannelId": "C1"}
+    assert updated["name"] == "Upd Co"
+    closed = run("workspace", "update", "--workspace", ws["id"], "--no-publish", "--slack-channel", "")[
+        "workspace"
+    ]
+    assert (closed["isPublished"], closed["slackSettings"]["notificationChannelId"]) == (False, None)
+
+
+def test_version_and_migrate_revision(run: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("laneway ")
+    assert run("migrate")["revision"]

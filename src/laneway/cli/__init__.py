@@ -14,17 +14,20 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from laneway import __version__
 from laneway.cli.outbox import cmd_outbox_list, cmd_outbox_purge, cmd_outbox_retry
 from laneway.cli.records import (
     Output,
     cmd_company_create,
     cmd_issue_create,
     cmd_key_create,
+    cmd_key_list,
     cmd_key_revoke,
     cmd_member_add,
     cmd_project_create,
     cmd_tag_create,
     cmd_workspace_create,
+    cmd_workspace_update,
 )
 from laneway.cli.running import cmd_demo, cmd_migrate, cmd_serve, cmd_worker
 from laneway.config import Settings
@@ -39,6 +42,7 @@ from laneway.workspaces.service import DEFAULT_TITLE_QUOTA
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="laneway", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"laneway {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def server_args(p: argparse.ArgumentParser) -> None:
@@ -71,6 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title-quota", type=int, default=DEFAULT_TITLE_QUOTA, help="titles Laneway may generate")
     p.add_argument("--publish", action="store_true", help="publish the public portal")
     p.set_defaults(write=cmd_workspace_create)
+    p = ws.add_parser("update", help="change a workspace's name, Slack settings, title quota or portal")
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--name")
+    p.add_argument("--domain", help='"" clears it')
+    p.add_argument("--slack-channel", help='the notification channel id; "" clears it')
+    p.add_argument("--slack-token", help='the Slack bot token (xoxb-...); "" clears it')
+    p.add_argument("--title-quota", type=int, help="titles Laneway may still generate")
+    p.add_argument("--publish", action=argparse.BooleanOptionalAction, default=None,
+                   help="open (or, with --no-publish, close) the public portal")  # fmt: skip
+    p.set_defaults(write=cmd_workspace_update)
 
     member = sub.add_parser("member", help="add members to a workspace").add_subparsers(
         dest="action", required=True
@@ -90,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True)
     p.add_argument("--email", required=True)
     p.set_defaults(write=cmd_key_create)
+    p = key.add_parser("list", help="the workspace's keys (prefixes only) and who holds them")
+    p.add_argument("--workspace", required=True)
+    p.set_defaults(write=cmd_key_list)
     p = key.add_parser("revoke", help="revoke a key for good (revoking twice is fine)")
     p.add_argument("key_id")
     p.set_defaults(write=cmd_key_revoke)

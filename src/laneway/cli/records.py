@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from laneway.auth.models import ApiKey
 from laneway.auth.service import create_key, revoke_key
 from laneway.companies.schemas import CompanyOut
 from laneway.companies.service import create_company
 from laneway.issues.service import create_issue
-from laneway.kit.errors import NotFound
+from laneway.kit.errors import BadRequest, NotFound
 from laneway.kit.time import render
 from laneway.members import repository as members
 from laneway.members.models import Membership, User
@@ -76,6 +78,7 @@ def cmd_workspace_create(session: Session, args: argparse.Namespace) -> Output:
         "workspace": workspace_json(made.workspace),
         "member": member_json(made.admin, made.membership),
         "apiKey": made.clear_key,
+        "keyId": made.key.id,
     }
 
 
@@ -84,8 +87,46 @@ def cmd_member_add(session: Session, args: argparse.Namespace) -> Output:
     user, membership = add_member(session, args.workspace, args.email, args.name, args.role)
     out: Output = {"member": member_json(user, membership)}
     if args.api_key:
-        out["apiKey"] = create_key(session, membership)[1]
+        key, out["apiKey"] = create_key(session, membership)
+        out["keyId"] = key.id
     return out
+
+
+def cmd_workspace_update(session: Session, args: argparse.Namespace) -> Output:
+    workspace = _require_workspace(session, args.workspace)
+    if args.name is not None:
+        if not args.name.strip() or len(args.name) > 255:
+            raise BadRequest("name must be 1 to 255 characters and not blank")
+        workspace.name = args.name.strip()
+    for option, attribute in (("domain", "domain"), ("slack_channel", "slack_notification_channel_id"),
+                              ("slack_token", "slack_bot_token")):  # fmt: skip
+        value = getattr(args, option)
+        if value is not None:
+            setattr(workspace, attribute, value or None)  # "" clears
+    if args.title_quota is not None:
+        if args.title_quota < 0:
+            raise BadRequest("title quota must be 0 or more")
+        workspace.remaining_generated_thread_titles = args.title_quota
+    if args.publish is not None:
+        workspace.is_published = args.publish
+    session.flush()
+    return {"workspace": workspace_json(workspace)}
+
+
+def cmd_key_list(session: Session, args: argparse.Namespace) -> Output:
+    _require_workspace(session, args.workspace)
+    rows = session.execute(
+        select(ApiKey, User.email)
+        .join(Membership, Membership.id == ApiKey.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(ApiKey.workspace_id == args.workspace)
+        .order_by(ApiKey.created_at, ApiKey.id)
+    )
+    return {"keys": [
+        {"keyId": key.id, "prefix": key.prefix, "email": email, "createdAt": render(key.created_at),
+         "revokedAt": render(key.revoked_at) if key.revoked_at else None}
+        for key, email in rows
+    ]}  # fmt: skip
 
 
 def cmd_key_create(session: Session, args: argparse.Namespace) -> Output:

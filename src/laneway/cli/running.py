@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shlex
+import sys
 from contextlib import suppress
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from laneway.auth.service import create_key
 from laneway.config import Settings
 from laneway.kit.db import Database
 from laneway.kit.errors import NotFound
+from laneway.kit.migrate import current_revision
 from laneway.members.models import Membership
 from laneway.workspaces.models import Workspace
 from laneway.workspaces.service import DEFAULT_TITLE_QUOTA, create_workspace
@@ -23,7 +25,8 @@ from laneway.workspaces.service import DEFAULT_TITLE_QUOTA, create_workspace
 
 
 def cmd_migrate(database: Database, settings: Settings, args: argparse.Namespace) -> int:
-    print(json.dumps({"migrated": True}))
+    # main() has applied any pending migration before this runs.
+    print(json.dumps({"migrated": True, "revision": current_revision(database.engine)}))
     return 0
 
 
@@ -33,6 +36,9 @@ def cmd_serve(database: Database, settings: Settings, args: argparse.Namespace) 
     if not args.worker:
         os.environ["LANEWAY_RUN_WORKER"] = "false"  # read by each server process's Settings
     database.dispose()  # the server's processes open their own connections
+    where = database.engine.url.render_as_string(hide_password=True)
+    print(f"laneway: serving on http://{args.host}:{args.port} with {where}"
+          f"{'' if args.worker else ' (no delivery worker)'}", file=sys.stderr, flush=True)  # fmt: skip
     uvicorn.run(
         "laneway.app:create_app",
         factory=True,
@@ -57,8 +63,11 @@ def cmd_worker(database: Database, settings: Settings, args: argparse.Namespace)
             jobs.start_soon(run_worker, database, settings)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    where = database.engine.url.render_as_string(hide_password=True)
+    logging.getLogger("laneway.worker").info("delivering the outbox of %s (Ctrl-C or SIGTERM stops)", where)
     with suppress(KeyboardInterrupt):
         anyio.run(main)
+    logging.getLogger("laneway.worker").info("stopped")
     return 0
 
 

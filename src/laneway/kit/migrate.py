@@ -56,6 +56,11 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(alembic_config(engine), "head")
 
 
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 def is_current(engine: Engine) -> bool:
     """True when the database already has the newest schema."""
     with engine.connect() as conn:
