@@ -50,6 +50,17 @@ def _postgres_or_skip() -> None:
         pytest.skip(f"no PostgreSQL on {PG_HOST}:{PG_PORT} ({exc}); these tests run in CI")
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    try:
+        with psycopg.connect(_admin_dsn(), connect_timeout=3):
+            postgres = f"PostgreSQL at {PG_HOST}:{PG_PORT} (a fresh database for this run)"
+    except psycopg.OperationalError:
+        postgres = f"PostgreSQL at {PG_HOST}:{PG_PORT} unreachable: " + (
+            "its tests will FAIL (CI=true)" if os.environ.get("CI") else "its tests will be skipped"
+        )
+    return f"databases: SQLite (a temporary file) and {postgres}"
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if request.param == "sqlite":
