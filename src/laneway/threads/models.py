@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from laneway.kit.models import Base, IdColumn, IdMixin, JSONValue
@@ -122,3 +122,19 @@ class ThreadTag(Base):
     )
     tag_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
+
+
+class ThreadCount(Base):
+    """How many live threads a workspace has in one scope ("all", "state:NEW", "project:<id>",
+    "issue:<id>"), kept exactly by the transactions that change them, so that listing does not
+    count rows. Each scope is split over a few shards (summed on read) so that concurrent
+    writers on PostgreSQL rarely wait for one another's row."""
+
+    __tablename__ = "thread_counts"
+
+    workspace_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)

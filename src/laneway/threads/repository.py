@@ -16,6 +16,7 @@ from laneway.kit.pagination import Cursor
 from laneway.kit.upsert import insert_if_absent
 from laneway.projects.models import Project
 from laneway.tags.models import Tag
+from laneway.threads import counts
 from laneway.threads.models import Thread, ThreadIssue, ThreadMessage, ThreadProject, ThreadTag
 
 
@@ -84,6 +85,17 @@ def page(
 
 
 def count(session: Session, workspace_id: str, where: ThreadFilter) -> int:
+    """How many threads match: read from the kept counts for no filter or a single one;
+    counted row by row only for combined filters."""
+    given = [s for s in (where.state, where.project_id, where.issue_id) if s is not None]
+    if len(given) <= 1:
+        scope = (
+            counts.state_scope(where.state) if where.state is not None
+            else counts.project_scope(where.project_id) if where.project_id is not None
+            else counts.issue_scope(where.issue_id) if where.issue_id is not None
+            else counts.ALL
+        )  # fmt: skip
+        return counts.total(session, workspace_id, scope)
     return int(session.scalar(_filtered(select(func.count()).select_from(Thread), workspace_id, where)) or 0)
 
 
@@ -95,15 +107,16 @@ def link_project(session: Session, thread: Thread, project_id: str, at: datetime
     )
 
 
-def link_project_once(session: Session, thread: Thread, project_id: str, at: datetime) -> None:
-    """Link a project unless the thread already has it (a concurrent request's link included)."""
+def link_project_once(session: Session, thread: Thread, project_id: str, at: datetime) -> bool:
+    """Link a project unless the thread already has it (a concurrent request's link included).
+    True when the link is new."""
     values = {
         "thread_id": thread.id,
         "project_id": project_id,
         "workspace_id": thread.workspace_id,
         "created_at": at,
     }
-    insert_if_absent(session, ThreadProject, ["thread_id", "project_id"], values)
+    return insert_if_absent(session, ThreadProject, ["thread_id", "project_id"], values)
 
 
 def link_issue(session: Session, thread: Thread, issue_id: str, at: datetime) -> None:
@@ -177,16 +190,16 @@ def messages(session: Session, workspace_id: str, thread_id: str) -> list[Thread
     )
 
 
-def wake_snoozed(session: Session, now: datetime) -> list[str]:
+def wake_snoozed(session: Session, now: datetime) -> list[tuple[str, str]]:
     """Every workspace's SNOOZED threads whose time is up turn UNSNOOZED (a clock job, not a
-    request: it has no workspace to scope to). Returns their ids."""
+    request: it has no workspace to scope to). Returns their (id, workspace id)."""
     woke = session.execute(
         update(Thread)
         .where(Thread.state == "SNOOZED", Thread.snoozed_until <= now)
         .values(
             state="UNSNOOZED", last_state_change_at=Thread.snoozed_until, snoozed_until=None, updated_at=now
         )
-        .returning(Thread.id)
+        .returning(Thread.id, Thread.workspace_id)
         .execution_options(synchronize_session=False)
     )
-    return list(woke.scalars())
+    return [(thread_id, workspace_id) for thread_id, workspace_id in woke]

@@ -24,7 +24,7 @@ from laneway.members.models import Membership, User
 from laneway.outbox.service import EMAIL_THREAD_RECEIVED, SLACK_THREAD_CREATED, enqueue
 from laneway.projects.models import Project
 from laneway.projects.service import require_project
-from laneway.threads import repository
+from laneway.threads import counts, repository
 from laneway.threads.models import Thread
 from laneway.threads.schemas import CreateThread, LinkedIssueOut, LinkedProjectOut, ThreadOut
 from laneway.threads.titles import generate_title
@@ -114,6 +114,8 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         repository.link_issue(session, thread, issue.id, now)
     _queue_notifications(session, thread, data, now - rules.import_threshold)
     session.flush()
+    new = counts.for_new_thread(state, project.id if project else None, issue.id if issue else None)
+    counts.bump(session, workspace_id, new)
     emit_thread(
         session,
         thread,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from laneway.members import repository as members
 from laneway.outbox.service import EMAIL_THREAD_UPDATED, SLACK_THREAD_UPDATED, enqueue
 from laneway.projects.service import require_project
 from laneway.tags.service import require_tags
-from laneway.threads import repository
+from laneway.threads import counts, repository
 from laneway.threads.models import Thread
 from laneway.threads.repository import ThreadFilter
 from laneway.threads.schemas import UpdateThread
@@ -81,7 +82,8 @@ def update_thread(
         )
     if data.project_id is not None:
         project = require_project(session, workspace_id, data.project_id)
-        repository.link_project_once(session, thread, project.id, now)
+        if repository.link_project_once(session, thread, project.id, now):
+            counts.bump(session, workspace_id, {counts.project_scope(project.id): 1})
     if data.tag_ids is not None:
         repository.set_tags(
             session, thread, [t.id for t in require_tags(session, workspace_id, data.tag_ids)]
@@ -105,6 +107,7 @@ def update_thread(
             enqueue(session, workspace_id, EMAIL_THREAD_UPDATED, payload)
     session.flush()
     emit_thread(session, thread, "thread.updated", changed=sorted(to_camel(f) for f in sent))
+    counts.bump(session, workspace_id, counts.for_state_change(previous_state, thread.state))
     if thread.state != previous_state:
         emit_thread(session, thread, "thread.state_changed", previousState=previous_state)
     return thread
@@ -119,9 +122,15 @@ def _set_state(thread: Thread, state: str, now: datetime, rules: ThreadRules) ->
 
 
 def wake_snoozed(session: Session, now: datetime) -> int:
-    """Turn every due SNOOZED thread UNSNOOZED and tell the webhooks; returns how many woke."""
+    """Turn every due SNOOZED thread UNSNOOZED, keep the counts, and tell the webhooks;
+    returns how many woke."""
     woke = repository.wake_snoozed(session, now)
-    for thread_id in woke:
+    per_workspace = Counter(workspace_id for _, workspace_id in woke)
+    for workspace_id, n in sorted(per_workspace.items()):
+        counts.bump(
+            session, workspace_id, {counts.state_scope("SNOOZED"): -n, counts.state_scope("UNSNOOZED"): n}
+        )
+    for thread_id, _ in woke:
         thread = session.get(Thread, thread_id)
         if thread is not None:
             emit_thread(session, thread, "thread.state_changed", previousState="SNOOZED")
