@@ -14,9 +14,18 @@ class Thread(IdMixin, Base):
 
     __tablename__ = "threads"
     __table_args__ = (
-        # Newest-first listing, whole workspace and by state (created_at desc, id desc).
-        Index("ix_threads_workspace_created", "workspace_id", "created_at", "id"),
-        Index("ix_threads_workspace_state_created", "workspace_id", "state", "created_at", "id"),
+        # Newest-first listing, whole workspace and by state (created_at desc, id desc). Each
+        # index holds every column the page query filters and sorts on, so a deep skip walks
+        # the index alone and reads only the rows of the page.
+        Index("ix_threads_workspace_live_created", "workspace_id", "is_deleted", "created_at", "id"),
+        Index(
+            "ix_threads_workspace_live_state_created",
+            "workspace_id",
+            "is_deleted",
+            "state",
+            "created_at",
+            "id",
+        ),
         # The snooze clock looks for SNOOZED threads whose time is up.
         Index("ix_threads_state_snoozed_until", "state", "snoozed_until"),
     )
@@ -63,7 +72,16 @@ class ThreadProject(Base):
     """A thread linked to a roadmap project."""
 
     __tablename__ = "thread_projects"
-    __table_args__ = (Index("ix_thread_projects_project", "workspace_id", "project_id"),)
+    # A project's threads newest first, read from this table alone.
+    __table_args__ = (
+        Index(
+            "ix_thread_projects_project_recent",
+            "workspace_id",
+            "project_id",
+            "thread_created_at",
+            "thread_id",
+        ),
+    )
 
     thread_id: Mapped[str] = mapped_column(
         IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True
@@ -73,13 +91,18 @@ class ThreadProject(Base):
     )
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column()
+    # The thread's createdAt (which never changes), so that listing by project sorts here.
+    thread_created_at: Mapped[datetime] = mapped_column()
 
 
 class ThreadIssue(Base):
     """A thread linked to a roadmap issue."""
 
     __tablename__ = "thread_issues"
-    __table_args__ = (Index("ix_thread_issues_issue", "workspace_id", "issue_id"),)
+    # A issue's threads newest first, read from this table alone.
+    __table_args__ = (
+        Index("ix_thread_issues_issue_recent", "workspace_id", "issue_id", "thread_created_at", "thread_id"),
+    )
 
     thread_id: Mapped[str] = mapped_column(
         IdColumn, ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True
@@ -89,6 +112,7 @@ class ThreadIssue(Base):
     )
     workspace_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("workspaces.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column()
+    thread_created_at: Mapped[datetime] = mapped_column()
 
 
 class ThreadMessage(IdMixin, Base):

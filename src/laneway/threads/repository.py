@@ -6,10 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, delete, false, func, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from laneway.issues.models import Issue
 from laneway.kit.pagination import Cursor
@@ -40,22 +39,60 @@ def get(session: Session, workspace_id: str, thread_id: str, *, lock: bool = Fal
     return session.scalars(query.with_for_update() if lock else query).first()
 
 
-AnySelect = TypeVar("AnySelect", bound=Select[Any])
+LIVE = Thread.is_deleted == false()
 
 
-def _filtered(query: AnySelect, workspace_id: str, where: ThreadFilter) -> AnySelect:
-    query = query.where(Thread.workspace_id == workspace_id, Thread.is_deleted.is_(False))
+def page(
+    session: Session, workspace_id: str, where: ThreadFilter, *, skip: int, take: int, after: Cursor | None
+) -> list[Thread]:
+    """Up to `take` threads, newest first (createdAt, then id, descending): after the cursor
+    when one is given, else after skipping `skip`.
+
+    The page's ids are found first, from an index that holds every column the query filters
+    and sorts on (skipping walks that index alone), and only the page's rows are read."""
+    ids = session.execute(_page_ids(workspace_id, where, skip=skip, take=take, after=after)).scalars().all()
+    if not ids:
+        return []
+    found = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _page_ids(
+    workspace_id: str, where: ThreadFilter, *, skip: int, take: int, after: Cursor | None
+) -> Select[str]:
+    query, thread_id, created_at = _matching(workspace_id, where)
+    if after is not None:
+        query = query.where(
+            or_(created_at < after.created_at, and_(created_at == after.created_at, thread_id < after.id))
+        )
+    else:
+        query = query.offset(skip)
+    return query.order_by(created_at.desc(), thread_id.desc()).limit(take)
+
+
+def _matching(
+    workspace_id: str, where: ThreadFilter
+) -> tuple[Select[str], InstrumentedAttribute[str], InstrumentedAttribute[datetime]]:
+    """The ids of the live threads that match, with the (id, createdAt) columns to sort them by.
+    Filtered by project or issue, the link table has them in order; otherwise the threads do."""
+    link: type[ThreadProject] | type[ThreadIssue] | None = None
+    if where.project_id is not None:
+        link, linked_to = ThreadProject, ThreadProject.project_id == where.project_id
+    elif where.issue_id is not None:
+        link, linked_to = ThreadIssue, ThreadIssue.issue_id == where.issue_id
+    if link is None:
+        query = select(Thread.id).where(Thread.workspace_id == workspace_id, LIVE)
+        thread_id, created_at = Thread.id, Thread.created_at
+    else:
+        query = (
+            select(link.thread_id)
+            .join(Thread, Thread.id == link.thread_id)
+            .where(link.workspace_id == workspace_id, linked_to, LIVE)
+        )
+        thread_id, created_at = link.thread_id, link.thread_created_at
     if where.state is not None:
         query = query.where(Thread.state == where.state)
-    if where.project_id is not None:
-        query = query.where(
-            Thread.id.in_(
-                select(ThreadProject.thread_id).where(
-                    ThreadProject.workspace_id == workspace_id, ThreadProject.project_id == where.project_id
-                )
-            )
-        )
-    if where.issue_id is not None:
+    if where.project_id is not None and where.issue_id is not None:
         query = query.where(
             Thread.id.in_(
                 select(ThreadIssue.thread_id).where(
@@ -63,25 +100,7 @@ def _filtered(query: AnySelect, workspace_id: str, where: ThreadFilter) -> AnySe
                 )
             )
         )
-    return query
-
-
-def page(
-    session: Session, workspace_id: str, where: ThreadFilter, *, skip: int, take: int, after: Cursor | None
-) -> list[Thread]:
-    """Up to `take` threads, newest first (createdAt, then id, descending): after the cursor
-    when one is given, else after skipping `skip`."""
-    query = _filtered(select(Thread), workspace_id, where)
-    if after is not None:
-        query = query.where(
-            or_(
-                Thread.created_at < after.created_at,
-                and_(Thread.created_at == after.created_at, Thread.id < after.id),
-            )
-        )
-    else:
-        query = query.offset(skip)
-    return list(session.scalars(query.order_by(Thread.created_at.desc(), Thread.id.desc()).limit(take)))
+    return query, thread_id, created_at
 
 
 def count(session: Session, workspace_id: str, where: ThreadFilter) -> int:
@@ -96,13 +115,18 @@ def count(session: Session, workspace_id: str, where: ThreadFilter) -> int:
             else counts.ALL
         )  # fmt: skip
         return counts.total(session, workspace_id, scope)
-    return int(session.scalar(_filtered(select(func.count()).select_from(Thread), workspace_id, where)) or 0)
+    matching, _, _ = _matching(workspace_id, where)
+    return int(session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
 
 
 def link_project(session: Session, thread: Thread, project_id: str, at: datetime) -> None:
     session.add(
         ThreadProject(
-            thread_id=thread.id, project_id=project_id, workspace_id=thread.workspace_id, created_at=at
+            thread_id=thread.id,
+            project_id=project_id,
+            workspace_id=thread.workspace_id,
+            created_at=at,
+            thread_created_at=thread.created_at,
         )
     )
 
@@ -115,13 +139,20 @@ def link_project_once(session: Session, thread: Thread, project_id: str, at: dat
         "project_id": project_id,
         "workspace_id": thread.workspace_id,
         "created_at": at,
+        "thread_created_at": thread.created_at,
     }
     return insert_if_absent(session, ThreadProject, ["thread_id", "project_id"], values)
 
 
 def link_issue(session: Session, thread: Thread, issue_id: str, at: datetime) -> None:
     session.add(
-        ThreadIssue(thread_id=thread.id, issue_id=issue_id, workspace_id=thread.workspace_id, created_at=at)
+        ThreadIssue(
+            thread_id=thread.id,
+            issue_id=issue_id,
+            workspace_id=thread.workspace_id,
+            created_at=at,
+            thread_created_at=thread.created_at,
+        )
     )
 
 
