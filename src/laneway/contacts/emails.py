@@ -4,6 +4,7 @@ normal form that decides when two spellings are one contact."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import email_validator
 from email_validator import EmailNotValidError
@@ -22,8 +23,10 @@ class Email:
     domain: str  # the IDNA domain, for matching companies
 
 
+@lru_cache(maxsize=8192)
 def parse_email(raw: str) -> Email:
-    """The normal form of `raw`, or ValueError saying what is wrong with it."""
+    """The normal form of `raw`, or ValueError saying what is wrong with it. Cached: parsing
+    is costly, and a busy inbox hears from the same addresses again and again."""
     text = raw.strip()
     if not text:
         raise ValueError("must not be blank")
