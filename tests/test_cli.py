@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from laneway.cli import main
+from laneway.kit.db import Database
+from laneway.threads.models import Thread
 
 
 @pytest.fixture
@@ -156,3 +159,39 @@ def test_version_and_migrate_revision(run: Any, capsys: pytest.CaptureFixture[st
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("laneway ")
     assert run("migrate")["revision"]
+
+
+def test_thread_import_takes_json_lines_and_says_where_to_go_on_after_a_bad_one(
+    run: Any, workdir: Path, database: Database
+) -> None:
+    made = run("workspace", "create", "--name", "Importer", "--admin-email", "boss@import.example")
+    workspace = made["workspace"]["id"]
+    project = run("project", "create", "--workspace", workspace, "--name", "Old roadmap")["project"]["id"]
+    lines = [
+        json.dumps({"text": f"feedback {n}", "painLevel": "LOW", "contactEmail": f"c{n % 2}@old.example",
+                    "createdAt": f"2024-0{n}-01T10:00:00Z", "projectId": project, "notify": {"email": True}})
+        for n in range(1, 6)
+    ]  # fmt: skip
+    broken = [*lines[:3], '{"text": "no pain level", "contactEmail": "c@old.example"}', *lines[3:]]
+    (workdir / "broken.jsonl").write_text("\n".join(broken) + "\n", encoding="utf-8")
+    err = run("thread", "import", "--workspace", workspace, "--batch", "2", "broken.jsonl", ok=False)
+    assert "line 4: painLevel" in err
+    assert "The 2 threads before line 3 were imported" in err
+    assert "--skip 2" in err
+
+    broken[3] = lines[0].replace("feedback 1", "feedback 1b")
+    (workdir / "fixed.jsonl").write_text("\n\n".join(broken) + "\n", encoding="utf-8")  # blank lines are fine
+    out = run("thread", "import", "--workspace", workspace, "--batch", "2", "--skip", "4", "fixed.jsonl")
+    assert out["imported"] == 4
+    assert out["contactsCreated"] == 0, "both addresses came with the first two lines"
+
+    with database.unit_of_work(write=False) as session:
+        texts = sorted(session.scalars(select(Thread.text).where(Thread.workspace_id == workspace)))
+    assert texts == ["feedback 1", "feedback 1b", "feedback 2", "feedback 3", "feedback 4", "feedback 5"]
+
+
+def test_thread_import_refuses_an_unknown_workspace_and_bad_numbers(run: Any, workdir: Path) -> None:
+    (workdir / "empty.jsonl").write_text("", encoding="utf-8")
+    assert "No workspace" in run("thread", "import", "--workspace", "nope", "empty.jsonl", ok=False)
+    with pytest.raises(SystemExit):
+        run("thread", "import", "--workspace", "nope", "--batch", "0", "empty.jsonl")

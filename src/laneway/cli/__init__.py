@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from laneway import __version__
+from laneway.cli.imports import cmd_thread_import
 from laneway.cli.outbox import cmd_outbox_list, cmd_outbox_purge, cmd_outbox_retry
 from laneway.cli.records import (
     Output,
@@ -159,7 +160,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--color")
     p.set_defaults(write=cmd_tag_create)
+
+    thread = sub.add_parser("thread", help="import threads").add_subparsers(dest="action", required=True)
+    p = thread.add_parser(
+        "import",
+        help="threads from JSON lines, one POST /threads body per line (no notifications are sent)",
+    )
+    p.add_argument("--workspace", required=True)
+    p.add_argument("--email", help="the member who reports them (default: the workspace's first admin)")
+    p.add_argument("--batch", type=_at_least(1), default=2000, help="threads per transaction (default 2000)")
+    p.add_argument(
+        "--skip", type=_at_least(0), default=0, help="skip this many lines first (to go on after a fix)"
+    )
+    p.add_argument("file", help="a file of JSON lines, or - for standard input")
+    p.set_defaults(run=cmd_thread_import)
     return parser
+
+
+def _at_least(least: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more")
+        return value
+
+    return parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -42,6 +42,16 @@ def membership_by_email(session: Session, workspace_id: str, email: str) -> Memb
     ).first()
 
 
+def first_admin(session: Session, workspace_id: str) -> str | None:
+    """The user id of the workspace's oldest admin."""
+    return session.scalar(
+        select(Membership.user_id)
+        .where(Membership.workspace_id == workspace_id, Membership.role == "ADMIN")
+        .order_by(Membership.created_at, Membership.id)
+        .limit(1)
+    )
+
+
 def memberships_with_users(session: Session, workspace_id: str) -> list[tuple[Membership, User]]:
     """Every membership of the workspace with its user, oldest first, in one query."""
     rows = session.execute(
