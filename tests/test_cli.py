@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -195,3 +204,67 @@ def test_thread_import_refuses_an_unknown_workspace_and_bad_numbers(run: Any, wo
     assert "No workspace" in run("thread", "import", "--workspace", "nope", "empty.jsonl", ok=False)
     with pytest.raises(SystemExit):
         run("thread", "import", "--workspace", "nope", "--batch", "0", "empty.jsonl")
+
+
+def test_demo_prints_a_curl_that_creates_a_thread_and_the_workspace_to_manage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `./dev serve` runs: the printed curl works as printed, against the server it starts."""
+    port = _free_port()
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("LANEWAY_")},
+        "LANEWAY_DATABASE_URL": url,
+    }
+    laneway = Path(sys.executable).with_name("laneway")
+    server = subprocess.Popen(
+        [str(laneway), "demo", "--port", str(port)], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        printed = "".join(_lines_until(server.stdout, "-d "))
+        workspace = re.search(r"Demo workspace: (\S+)", printed)
+        assert workspace is not None, printed
+        curl = printed[printed.index("curl ") :]
+        _wait_for(f"http://127.0.0.1:{port}/healthz")
+        answer = subprocess.run(
+            ["bash", "-c", curl.strip() + " -w '\\n%{http_code}'"], capture_output=True, text=True, timeout=30
+        )
+        body, status = answer.stdout.rsplit("\n", 1)
+        assert status == "200", answer
+        thread = json.loads(body)
+        assert thread["workspaceId"] == workspace.group(1)
+        assert thread["title"] == "Export broken"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    monkeypatch.setenv("LANEWAY_DATABASE_URL", url)
+    capsys.readouterr()
+    assert main(["project", "create", "--workspace", workspace.group(1), "--name", "From the demo"]) == 0
+    assert json.loads(capsys.readouterr().out)["project"]["id"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _lines_until(stream: IO[str], marker: str) -> Iterator[str]:
+    for line in stream:
+        yield line
+        if line.lstrip().startswith(marker):
+            return
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")

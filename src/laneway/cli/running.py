@@ -83,7 +83,7 @@ def cmd_demo(database: Database, settings: Settings, args: argparse.Namespace) -
                 admin_name="Demo Admin",
                 title_quota=DEFAULT_TITLE_QUOTA,
             )
-            clear = made.clear_key
+            clear, workspace_id = made.clear_key, made.workspace.id
         else:
             membership = session.scalars(
                 select(Membership)
@@ -92,7 +92,7 @@ def cmd_demo(database: Database, settings: Settings, args: argparse.Namespace) -
             ).first()
             if membership is None:
                 raise NotFound("The demo workspace has no admin")
-            clear = create_key(session, membership)[1]
+            clear, workspace_id = create_key(session, membership)[1], found.id
     url = f"http://{args.host}:{args.port}/api/v1/threads"
     body = json.dumps(
         {
@@ -107,7 +107,8 @@ def cmd_demo(database: Database, settings: Settings, args: argparse.Namespace) -
     )
     print(
         f"\nLaneway is starting on http://{args.host}:{args.port} (database: {settings.database_url})\n"
-        f"API key of the demo workspace's admin: {clear}\n\nCreate a thread:\n\n"
+        f"Demo workspace: {workspace_id} (the --workspace of the laneway commands)\n"
+        f"API key of its admin: {clear}\n\nCreate a thread:\n\n"
         f"curl -sS -X POST {url} \\\n  -H 'Authorization: Bearer {clear}' \\\n"
         f"  -H 'Content-Type: application/json' \\\n  -d {shlex.quote(body)}\n",
         flush=True,
