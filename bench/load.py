@@ -1,16 +1,19 @@
-"""Load benchmark of POST /api/v1/threads, with GET /healthz as the baseline.
+"""The load benchmark suite: every scenario against one `laneway serve`, with GET /healthz as the
+baseline measured in the same run.
 
-Run with the project's interpreter (stdlib only):
+Run with the project's interpreter from the repository root:
 
-    .venv/bin/python bench/run_create.py --database sqlite
-    .venv/bin/python bench/run_create.py --database postgres --workers 2
+    .venv/bin/python bench/load.py --database sqlite --seed-threads 1000000
+    .venv/bin/python bench/load.py --database postgres --seed-threads 1000000
+    .venv/bin/python bench/load.py --database sqlite --smoke        # seconds; CI runs this
 
 Each run makes a fresh database (a SQLite file in a temp dir, or a PostgreSQL database
-`laneway_bench_<random>` that is dropped at the end), a workspace, an API key and a project with
-the `laneway` CLI, starts `laneway serve` in its own process group, drives it with wrk (see
-scenario.lua), prints a table, writes bench/results/create-<database>[-w<N>].json, and checks that
-every thread acknowledged with a 200 is in the database. Exits 1 when anything was flagged
-(non-200 answers, socket errors, a stalled server, acknowledged threads missing). See README.md.
+`laneway_bench_<random>` that is dropped at the end), seeds one workspace with N threads through
+Laneway's own import code (bench/seed.py), starts `laneway serve` in its own process group,
+drives it with wrk (see scenario.lua), prints a table, writes bench/results/load-<database>[-w<N>].json,
+and checks that every thread acknowledged with a 200 is in the database and that the listed
+`count` agrees with the rows. Exits 1 when anything was flagged (non-200 answers, socket errors,
+a stalled server, acknowledged threads missing, counts that disagree). See README.md.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ DEFAULT_LANEWAY = ROOT / ".venv" / "bin" / "laneway"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 MINIMAL_EMAIL = "same-contact@customer.example"  # the one contactEmail of the minimal scenario
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # Other processes using more than this many cores during a measured phase make it "noisy".
 NOISY_OTHER_CORES = 0.15
 # A probe slower than this after wrk stopped means the server was stalled.
@@ -58,12 +62,35 @@ EXCEPTION_LINE = re.compile(
     r"^((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Disconnect|Timeout|Exit)\w*)(?::|$)"
 )
 
-# (name, wrk mode in scenario.lua, path, creates threads), run in this order
-SCENARIOS = [
-    ("GET /healthz", "healthz", "/healthz", False),
-    ("POST /threads minimal", "minimal", "/api/v1/threads", True),
-    ("POST /threads full", "full", "/api/v1/threads", True),
-]
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    mode: str  # the wrk mode in scenario.lua
+    path: str
+    writes: bool  # creates or changes threads
+
+
+def scenarios(seeded: dict[str, Any]) -> list[Scenario]:
+    """Every scenario, in the order they run: the reads first, on the workspace as it was seeded,
+    then the writes. GET /healthz runs first and again last; the ratios use the mean of the two."""
+    deep = min(900_000, int(seeded["threads"] * 0.9))
+    project = seeded["projectIds"][0]
+    return [
+        Scenario("GET /healthz", "healthz", "/healthz", False),
+        Scenario("GET /threads/{id}", "thread", "/api/v1/threads", False),
+        Scenario("GET /threads?take=50", "get", "/api/v1/threads?take=50", False),
+        Scenario("GET /threads?take=50&state=NEW", "get", "/api/v1/threads?take=50&state=NEW", False),
+        Scenario(
+            "GET /threads?take=50&projectId=P", "get", f"/api/v1/threads?take=50&projectId={project}", False
+        ),
+        Scenario(f"GET /threads?take=50&skip={deep}", "get", f"/api/v1/threads?take=50&skip={deep}", False),
+        Scenario("POST /threads minimal", "minimal", "/api/v1/threads", True),
+        Scenario("POST /threads full", "full", "/api/v1/threads", True),
+        Scenario("PATCH /threads/{id}", "patch", "/api/v1/threads", True),
+        Scenario("mixed: 90% reads, 10% writes", "mixed", "/api/v1/threads", True),
+        Scenario("GET /healthz (again)", "healthz", "/healthz", False),
+    ]
 
 
 def log(message: str) -> None:
@@ -81,6 +108,20 @@ class Proc:
     pgrp: int
     cpu_s: float  # user + system
     children_cpu_s: float  # user + system of its exited, reaped children
+    rss_pages: int
+
+    @property
+    def rss_mib(self) -> float:
+        return round(self.rss_pages * PAGE_SIZE / 2**20, 1)
+
+    @property
+    def peak_rss_mib(self) -> float:
+        """The most the process has held resident (VmHWM)."""
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+        return 0.0
 
 
 def processes() -> Iterator[Proc]:
@@ -102,6 +143,7 @@ def processes() -> Iterator[Proc]:
             int(rest[2]),
             (int(rest[11]) + int(rest[12])) / CLK_TCK,
             (int(rest[13]) + int(rest[14])) / CLK_TCK,
+            int(rest[21]),
         )
 
 
@@ -204,6 +246,9 @@ class BenchDatabase:
     def stats(self) -> dict[str, Any]:
         return {}
 
+    def size_bytes(self) -> int:
+        raise NotImplementedError
+
     def cleanup(self) -> None:
         raise NotImplementedError
 
@@ -223,6 +268,10 @@ class SqliteDatabase(BenchDatabase):
 
     def describe(self) -> str:
         return f"SQLite {sqlite3.sqlite_version}, a file in {self.dir} (pragmas as Laneway sets them)"
+
+    def size_bytes(self) -> int:
+        """The database file and its write-ahead log."""
+        return sum(p.stat().st_size for p in self.dir.glob("bench.db*") if p.suffix != ".migrate-lock")
 
     def cleanup(self) -> None:
         if self.keep:
@@ -251,6 +300,9 @@ class PostgresDatabase(BenchDatabase):
     def describe(self) -> str:
         settings = ", ".join(f"{k}={v}" for k, v in self.settings.items())
         return f"PostgreSQL {self.version} on {PG_HOST}:{PG_PORT}, database {self.name} ({settings})"
+
+    def size_bytes(self) -> int:
+        return int(psql("SELECT pg_database_size(current_database())", self.name))
 
     def cpu_seconds(self) -> float:
         """CPU of the whole local PostgreSQL: every `postgres` process, plus the backends that
@@ -463,17 +515,19 @@ def run_wrk(
 class ScenarioResult:
     name: str
     mode: str
-    creates: bool
+    writes: bool
     warmup: dict[str, Any] | None
     measured: dict[str, Any]
     # CPU seconds in the measured phase: server, db, wrk, all (the whole machine), steal
     cpu_s: dict[str, float]
     settles: list[dict[str, Any]] = field(default_factory=list)
     ratio_to_healthz: float | None = None
+    rss_mib: list[float] = field(default_factory=list)  # each server process, after the scenario
 
-    def status_200(self, with_warmup: bool = True) -> int:
-        warm = int(self.warmup["status_200"]) if self.warmup and with_warmup else 0
-        return int(self.measured["status_200"]) + warm
+    def created_200(self) -> int:
+        """Threads this scenario was told were created (warm-up included)."""
+        warm = int(self.warmup["created_200"]) if self.warmup else 0
+        return int(self.measured["created_200"]) + warm
 
     def as_json(self) -> dict[str, Any]:
         m = self.measured
@@ -498,6 +552,8 @@ class ScenarioResult:
             "status_200": m["status_200"],
             "duration_s": round(m["duration_s"], 3),
             "cores_used": cores,
+            "created_200": m["created_200"],
+            "server_rss_mib": self.rss_mib,
             "server_cpu_ms_per_request": round(1000 * self.cpu_s["server"] / m["requests"], 3)
             if m["requests"]
             else None,
@@ -517,17 +573,18 @@ def measure(
     server: Server,
     db: BenchDatabase,
     args: argparse.Namespace,
-    scenario: tuple[str, str, str, bool],
+    scenario: Scenario,
     script_args: list[str],
     run_tag: str,
 ) -> ScenarioResult:
-    name, mode, path, creates = scenario
-    url = server.base + path
+    name, mode = scenario.name, scenario.mode
+    url = server.base + scenario.path
+    key, project, ids_file = script_args
     warm = None
     settles = []
     if args.warmup > 0:
         log(f"{name}: warm-up {args.warmup:g} s")
-        warm = run_wrk(wrk, url, args.warmup, args, [mode, *script_args, f"{run_tag}w"])
+        warm = run_wrk(wrk, url, args.warmup, args, [mode, key, project, f"{run_tag}w", ids_file])
         settles.append(settle(server))
         log(f"{name}: after the warm-up: {settles[-1]}")
     log(f"{name}: measuring {args.duration:g} s")
@@ -538,7 +595,7 @@ def measure(
         system_busy_seconds(),
         system_steal_seconds(),
     )
-    measured = run_wrk(wrk, url, args.duration, args, [mode, *script_args, f"{run_tag}m"])
+    measured = run_wrk(wrk, url, args.duration, args, [mode, key, project, f"{run_tag}m", ids_file])
     after = (
         server.cpu_seconds(),
         db.cpu_seconds(),
@@ -553,45 +610,46 @@ def measure(
     log(f"{name}: after the run: {settles[-1]}")
     if server.process.poll() is not None:
         raise SystemExit(f"server died during {name}; see {server.stderr_path}")
-    return ScenarioResult(name, mode, creates, warm, measured, cpu, settles)
+    rss = [p.rss_mib for p in server.group()]
+    return ScenarioResult(name, mode, scenario.writes, warm, measured, cpu, settles, rss_mib=rss)
 
 
 # --- after the run -----------------------------------------------------------------------------
 
 
-def check_durability(db: BenchDatabase, results: list[ScenarioResult], connections: int) -> dict[str, Any]:
-    """Every thread acknowledged with a 200 (warm-ups included) must be in the database.
+def check_durability(
+    db: BenchDatabase, results: list[ScenarioResult], seeded: dict[str, Any], listed: int, connections: int
+) -> dict[str, Any]:
+    """Every thread acknowledged with a 200 (warm-ups included) must be in the database, and
+    the listed `count` must be the number of rows.
 
     wrk stops with up to `connections` requests sent but unanswered; the server still finishes
     and commits them, so the database may hold up to that many more rows per wrk run than the
-    200s wrk saw. Fewer rows than 200s means acknowledged threads were lost."""
-    creates = [r for r in results if r.creates]
-    minimal = next(r for r in creates if r.mode == "minimal")
-    full = next(r for r in creates if r.mode == "full")
-    acked = sum(r.status_200() for r in creates)
-    in_db = db.count("SELECT count(*) FROM threads")
-    minimal_in_db = db.count(
-        "SELECT count(*) FROM threads t JOIN contacts c ON c.id = t.contact_id "
-        f"WHERE c.email_key = '{MINIMAL_EMAIL}'"
+    200s wrk saw. Fewer rows than seeded + 200s means acknowledged threads were lost."""
+    workspace = seeded["workspaceId"]
+    acked = sum(r.created_200() for r in results)
+    in_db = db.count(f"SELECT count(*) FROM threads WHERE workspace_id = '{workspace}'")
+    # Every contact the full bodies made (c-<tag>-...) has exactly one thread: no duplicates.
+    new_contacts = db.count("SELECT count(*) FROM contacts WHERE email LIKE 'c-%'")
+    their_threads = db.count(
+        "SELECT count(*) FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE c.email LIKE 'c-%'"
     )
-    full_in_db = db.count("SELECT count(*) FROM thread_projects")  # only full bodies link a project
-    contacts_in_db = db.count("SELECT count(*) FROM contacts")
-    allowance = connections * sum(1 + (r.warmup is not None) for r in creates)
+    writing = [r for r in results if r.writes]
+    allowance = connections * sum(1 + (r.warmup is not None) for r in writing)
+    made = in_db - seeded["threads"]
     return {
+        "seeded": seeded["threads"],
         "acknowledged_200": acked,
         "threads_in_db": in_db,
-        "minimal_acknowledged": minimal.status_200(),
-        "minimal_in_db": minimal_in_db,
-        "full_acknowledged": full.status_200(),
-        "full_in_db": full_in_db,
-        "contacts_in_db": contacts_in_db,
-        "contacts_expected": 1 + full_in_db,  # one shared contact + one per full thread
+        "made_in_db": made,
+        "listed_count": listed,
+        "listed_count_agrees": listed == in_db,
+        "new_contacts": new_contacts,
+        "threads_of_new_contacts": their_threads,
+        "one_contact_per_new_address": new_contacts == their_threads,
         "unanswered_allowance": allowance,
-        "nothing_acknowledged_lost": in_db >= acked
-        and minimal_in_db >= minimal.status_200()
-        and full_in_db >= full.status_200(),
-        "exact_match": in_db == acked,
-        "within_allowance": acked <= in_db <= acked + allowance,
+        "nothing_acknowledged_lost": made >= acked,
+        "within_allowance": acked <= made <= acked + allowance,
     }
 
 
@@ -728,22 +786,31 @@ def print_run(report: dict[str, Any], args: argparse.Namespace, index: int) -> N
     verdict = (
         "they agree: nothing acknowledged is lost"
         if d["nothing_acknowledged_lost"]
-        else "they DISAGREE: acknowledged threads are missing"
+        else "they DISAGREE: acknowledged threads are MISSING (FLAGGED)"
     )
-    extra = d["threads_in_db"] - d["acknowledged_200"]
     print(
-        f"threads in the database: {d['threads_in_db']}; 200 answers to creates: {d['acknowledged_200']} "
-        f"(minimal {d['minimal_in_db']}/{d['minimal_acknowledged']}, full {d['full_in_db']}/"
-        f"{d['full_acknowledged']}): {verdict}"
+        f"threads in the workspace: {d['threads_in_db']} = {d['seeded']} seeded + {d['made_in_db']} made; "
+        f"200 answers to creates: {d['acknowledged_200']}: {verdict}"
         + (
-            ""
-            if extra <= 0
-            else f"; {extra} more rows from requests wrk left unanswered when it stopped "
-            f"(allowance {d['unanswered_allowance']})"
+            f" ({d['made_in_db'] - d['acknowledged_200']} more from requests wrk left unanswered)"
+            if d["made_in_db"] > d["acknowledged_200"]
+            else ""
         )
     )
-    if d["contacts_in_db"] != d["contacts_expected"]:
-        print(f"FLAGGED contacts: {d['contacts_in_db']} in the database, {d['contacts_expected']} expected")
+    print(
+        f"GET /threads count: {d['listed_count']}, rows: {d['threads_in_db']}: "
+        + ("they agree" if d["listed_count_agrees"] else "they DISAGREE (FLAGGED)")
+    )
+    if not d["one_contact_per_new_address"]:
+        print(
+            f"FLAGGED contacts: {d['new_contacts']} new contacts for {d['threads_of_new_contacts']} threads"
+        )
+    seeded = report["seed"]
+    print(
+        f"seeded {seeded['threads']} threads in {seeded['seconds']} s (import {seeded['import_seconds']} s); "
+        f"the database grew {seeded['bytes_per_thread']} bytes per thread"
+    )
+    print(f"server peak resident memory, MiB per process: {report['server']['peak_rss_mib']}")
     s = report["server"]["stderr"]
     print(
         f"server stderr: {s['lines']} lines, {s['tracebacks']} tracebacks, {s['error_lines']} ERROR lines "
@@ -759,6 +826,15 @@ def print_run(report: dict[str, Any], args: argparse.Namespace, index: int) -> N
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument(
+        "--seed-threads", type=int, default=10_000, help="threads seeded in the workspace first (10000)"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a run of seconds that only proves the suite works: 300 threads, 1 s per scenario, "
+        "no warm-up, 4 connections, results to a temp file",
+    )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
     parser.add_argument("--duration", type=float, default=15.0, help="measured seconds per scenario (15)")
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds per scenario (3; 0: none)")
@@ -770,7 +846,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--output",
         type=Path,
         help="the JSON results file (default "
-        "bench/results/create-<database>.json, with -w<N> added when --workers is not 1)",
+        "bench/results/load-<database>.json, with -w<N> added when --workers is not 1)",
     )
     parser.add_argument("--keep-database", action="store_true", help="do not delete the database at the end")
     parser.add_argument(
@@ -799,13 +875,37 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--pause", action="store_true", help="wait for Enter once the server is up (to attach a profiler)"
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.seed_threads, args.duration, args.warmup, args.connections, args.threads = 300, 1.0, 0.0, 4, 1
+        if args.output is None:
+            args.output = Path(tempfile.mkdtemp(prefix="laneway-bench-smoke-")) / "smoke.json"
+    return args
+
+
+def seed(args: argparse.Namespace, db: BenchDatabase, env: dict[str, str], workdir: Path) -> dict[str, Any]:
+    """N threads in a new workspace through Laneway's own import (bench/seed.py)."""
+    cmd = [
+        sys.executable,
+        str(BENCH / "seed.py"),
+        "--database-url",
+        db.url,
+        "--threads",
+        str(args.seed_threads),
+    ]
+    log(f"seeding {args.seed_threads} threads: {' '.join(cmd[1:])}")
+    out = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True, timeout=3600)
+    if out.returncode != 0:
+        raise SystemExit(f"seeding failed ({out.returncode}):\n{out.stderr[-3000:]}")
+    seeded: dict[str, Any] = json.loads(out.stdout)
+    log(f"seeded {seeded['threads']} threads in {seeded['seconds']} s")
+    return seeded
 
 
 def run_once(
     args: argparse.Namespace, wrk: str, laneway: str, src: Path | None, stderr_path: Path
 ) -> dict[str, Any]:
-    """One complete measurement: fresh database, fresh server, the three scenarios, the checks."""
+    """One complete measurement: fresh database, seeded, fresh server, every scenario, the checks."""
     # An empty working directory for the CLI and the server, so that no stray .env is read.
     workdir = Path(tempfile.mkdtemp(prefix="laneway-bench-cwd-"))
     db: BenchDatabase = (SqliteDatabase if args.database == "sqlite" else PostgresDatabase)(
@@ -818,23 +918,13 @@ def run_once(
         if src is not None:  # a snapshot of src/ comes first on sys.path, before the editable install
             env["PYTHONPATH"] = str(src)
         log(f"database: {db.describe()}")
-        made = laneway_cli(
-            laneway,
-            env,
-            workdir,
-            "workspace",
-            "create",
-            "--name",
-            "Bench",
-            "--admin-email",
-            "admin@bench.example",
-            "--title-quota",
-            "0",
-        )
-        workspace_id, api_key = made["workspace"]["id"], made["apiKey"]
-        project_id = laneway_cli(
-            laneway, env, workdir, "project", "create", "--workspace", workspace_id, "--name", "Bench project"
-        )["project"]["id"]
+        laneway_cli(laneway, env, workdir, "migrate")
+        empty_bytes = db.size_bytes()
+        seeded = seed(args, db, env, workdir)
+        seeded_bytes = db.size_bytes()
+        ids_file = workdir / "thread-ids.txt"
+        ids_file.write_text("\n".join(seeded["threadIds"]) + "\n")
+        plan = scenarios(seeded)
 
         code = code_identity(src)  # the server imports the code as it starts, right after this
         server = start_server(laneway, env, workdir, args.workers, args.serve_arg, stderr_path)
@@ -845,14 +935,21 @@ def run_once(
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
         machine_info = machine()
         run_tag = secrets.token_hex(3)  # keeps the full scenario's generated emails unique
-        results = [measure(wrk, server, db, args, s, [api_key, project_id], run_tag) for s in SCENARIOS]
-        healthz = results[0].measured["requests_per_s"]
+        script_args = [seeded["apiKey"], seeded["projectIds"][0], str(ids_file)]
+        # A tag per scenario keeps the addresses the full bodies generate new in every scenario.
+        results = [
+            measure(wrk, server, db, args, s, script_args, f"{run_tag}{i}") for i, s in enumerate(plan)
+        ]
+        baseline = [r.measured["requests_per_s"] for r in results if r.mode == "healthz"]
+        healthz = statistics.mean(baseline)
         for r in results:
             r.ratio_to_healthz = r.measured["requests_per_s"] / healthz if healthz else None
+        listed = listed_count(server, seeded["apiKey"])
+        peak_rss = {f"{p.pid} {cmdline(p.pid)[-60:]}": p.peak_rss_mib for p in server.group()}
 
         # Stop the server before counting: requests in flight when wrk stopped finish (and commit).
         exit_code = server.stop()
-        durability = check_durability(db, results, args.connections)
+        durability = check_durability(db, results, seeded, listed, args.connections)
         rows = [r.as_json() for r in results]
         flags = {
             "non_2xx_or_socket_errors": [
@@ -865,20 +962,36 @@ def run_once(
             "noisy": [r["scenario"] for r in rows if r["noisy"]],
         }
         bad = flags["non_2xx_or_socket_errors"] or flags["non_2xx_in_warmup"] or flags["stalled"]
+        checks_ok = (
+            durability["nothing_acknowledged_lost"]
+            and durability["listed_count_agrees"]
+            and durability["one_contact_per_new_address"]
+        )
         return {
             "started_at": started_at,
-            "ok": durability["nothing_acknowledged_lost"] and not bad,
+            "ok": checks_ok and not bad,
             "database_detail": db.describe(),
             "machine": machine_info,
             "code": code,
             "loadavg_1_5_15_at_end": [round(x, 2) for x in os.getloadavg()],
+            "seed": {
+                "threads": seeded["threads"],
+                "contacts": seeded["contacts"],
+                "companies": seeded["companies"],
+                "seconds": seeded["seconds"],
+                "import_seconds": seeded["importSeconds"],
+                "database_bytes_empty": empty_bytes,
+                "database_bytes_seeded": seeded_bytes,
+                "bytes_per_thread": round((seeded_bytes - empty_bytes) / max(1, seeded["threads"]), 1),
+            },
             "server": {
                 "command": "laneway serve --host 127.0.0.1 --port <free> --no-access-log"
                 + (f" --workers {args.workers}" if args.workers != 1 else "")
                 + "".join(f" {a}" for a in args.serve_arg),
                 "workers": args.workers,
                 "exit_code": exit_code,
-                "stderr_file": str(server.stderr_path.relative_to(ROOT)),
+                "peak_rss_mib": peak_rss,
+                "stderr_file": str(server.stderr_path),
                 "stderr": scan_stderr(server.stderr_path),
             },
             "results": rows,
@@ -893,10 +1006,20 @@ def run_once(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def listed_count(server: Server, api_key: str) -> int:
+    """The `count` GET /threads answers for the whole workspace."""
+    request = urllib.request.Request(
+        server.base + "/api/v1/threads?take=1", headers={"Authorization": f"Bearer {api_key}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return int(json.load(response)["count"])
+
+
 def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per scenario, the median over the runs (and the range of requests/s)."""
     summary = []
-    for i, (name, mode, _, _) in enumerate(SCENARIOS):
+    for i, first in enumerate(runs[0]["results"]):
+        name, mode = first["scenario"], first["mode"]
         rows = [run["results"][i] for run in runs]
 
         def med(key: str, rows: list[dict[str, Any]] = rows) -> Any:
@@ -941,8 +1064,8 @@ def main(argv: list[str] | None = None) -> int:
     if src is not None and not (src / "laneway" / "cli.py").exists():
         raise SystemExit(f"--src {src} does not hold laneway/cli.py")
     tag = args.database + (f"-w{args.workers}" if args.workers != 1 else "")
-    output = (args.output or RESULTS / f"create-{tag}.json").resolve()
-    log_dir = RESULTS / "logs"
+    output = (args.output or RESULTS / f"load-{tag}.json").resolve()
+    log_dir = output.parent / "logs" if args.smoke else RESULTS / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
 
     runs = []
@@ -954,7 +1077,8 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(run_once(args, wrk, laneway, src, stderr_path))
         print_run(runs[-1], args, i)
     report = {
-        "benchmark": "POST /api/v1/threads (bench/run_create.py)",
+        "benchmark": "the load suite (bench/load.py)",
+        "seed_threads": args.seed_threads,
         "database": args.database,
         "workers": args.workers,
         "load": {

@@ -131,8 +131,8 @@ def main() -> int:
             wait_seconds += t1 - t0
             import_seconds += t2 - t1
             made += len(items)
-            if len(thread_ids) < 1000:
-                thread_ids.extend(imported.thread_ids[: 1000 - len(thread_ids)])
+            # A thousand ids spread evenly over the whole seeded range, for the reads by id.
+            thread_ids.extend(imported.thread_ids[:: max(1, args.threads // 1000)])
             print(f"seeded {made}/{args.threads}", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
     database.dispose()
@@ -143,7 +143,7 @@ def main() -> int:
                 "apiKey": api_key,
                 "projectIds": [p.id for p in projects],
                 "issueIds": [i.id for i in issues],
-                "threadIds": thread_ids,
+                "threadIds": thread_ids[:1000],
                 "threads": made,
                 "contacts": n_contacts,
                 "companies": n_companies,

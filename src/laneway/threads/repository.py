@@ -165,7 +165,9 @@ def linked_projects(
         rows = session.execute(
             select(ThreadProject.thread_id, Project)
             .join(Project, Project.id == ThreadProject.project_id)
-            .where(ThreadProject.workspace_id == workspace_id, ThreadProject.thread_id.in_(list(thread_ids)))
+            # Scoped through the project, so that the planner finds the links by thread id (the
+            # links' primary key) rather than walking the workspace's links.
+            .where(Project.workspace_id == workspace_id, ThreadProject.thread_id.in_(list(thread_ids)))
             .order_by(ThreadProject.created_at, Project.id)
         )
         for thread_id, project in rows:
@@ -180,7 +182,7 @@ def linked_issues(session: Session, workspace_id: str, thread_ids: Sequence[str]
         rows = session.execute(
             select(ThreadIssue.thread_id, Issue)
             .join(Issue, Issue.id == ThreadIssue.issue_id)
-            .where(ThreadIssue.workspace_id == workspace_id, ThreadIssue.thread_id.in_(list(thread_ids)))
+            .where(Issue.workspace_id == workspace_id, ThreadIssue.thread_id.in_(list(thread_ids)))
             .order_by(ThreadIssue.created_at, Issue.id)
         )
         for thread_id, issue in rows:
