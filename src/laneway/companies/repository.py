@@ -127,9 +127,31 @@ def lock_name(session: Session, workspace_id: str, name: str) -> None:
     requests naming one new company make one. SQLite already runs one writer at a time."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    digest = hashlib.blake2b(f"company-name\x1f{workspace_id}\x1f{name.lower()}".encode(), digest_size=8)
-    key = int.from_bytes(digest.digest(), "big", signed=True)
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:key)"),
+        {"key": _lock_key("company-name", workspace_id, name.lower())},
+    )
+
+
+def lock_domains(
+    session: Session, workspace_id: str, ascii_domains: Sequence[str], *, exclusive: bool
+) -> None:
+    """Order "a company takes these domains" against "a contact at one of them looks for its
+    company", until the transaction ends: a company writer locks its domains exclusively, a
+    new contact its own domain shared. Without it, at READ COMMITTED, a contact made while a
+    company with its domain is being made sees no company, and the company's linking of the
+    domain's contacts does not see the contact. SQLite already runs one writer at a time.
+    Take it before touching contact rows, so that every transaction locks in one order."""
+    if session.get_bind().dialect.name != "postgresql" or not ascii_domains:
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    for domain in sorted(set(ascii_domains)):  # one order for every writer: no deadlock
+        session.execute(text(f"SELECT {function}(:key)"), {"key": _lock_key("domain", workspace_id, domain)})
+
+
+def _lock_key(kind: str, workspace_id: str, value: str) -> int:
+    digest = hashlib.blake2b(f"{kind}\x1f{workspace_id}\x1f{value}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def _matching(workspace_id: str, where: CompanyFilter) -> list[ColumnElement[bool]]:

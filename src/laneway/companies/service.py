@@ -44,6 +44,13 @@ def require_company(
     return company
 
 
+def lock_domain_for_contact(session: Session, workspace_id: str, ascii_domain: str) -> None:
+    """Call before a contact at `ascii_domain` is made or looks for its company: a company
+    taking that domain at the same moment then either sees the contact or is seen by it."""
+    if not is_free_mail(ascii_domain):
+        repository.lock_domains(session, workspace_id, [ascii_domain], exclusive=False)
+
+
 def company_for_domain(session: Session, workspace_id: str, ascii_domain: str) -> Company | None:
     """The company an email domain points to; free-mail domains point to none."""
     if is_free_mail(ascii_domain):
@@ -85,6 +92,7 @@ def create_company(
     if not name.strip() or len(name) > 255:
         raise BadRequest("name must be 1 to 255 characters and not blank")
     parsed = _parse_domains(domains)
+    repository.lock_domains(session, workspace_id, [d.ascii for d in parsed], exclusive=True)
     now = utcnow()  # one instant: a new company's updatedAt is its createdAt
     company = Company(
         workspace_id=workspace_id,
@@ -118,18 +126,24 @@ def create_company(
 def update_company(session: Session, workspace_id: str, company_id: str, data: UpdateCompany) -> Company:
     """Change only the fields sent. `domains` replaces the list; with autoAdd on, sending
     `autoAdd: true` or new domains links the workspace's contacts at the domains."""
-    company = require_company(session, workspace_id, company_id, lock="update")
     sent = data.model_fields_set
     if not sent:
-        return company
+        return require_company(session, workspace_id, company_id)
+    parsed = _parse_domains(data.domains or []) if "domains" in sent else None
+    # The domains it takes or links contacts at, locked before its row (see lock_domains).
+    taking = (
+        parsed
+        if parsed is not None
+        else _parse_domains(require_company(session, workspace_id, company_id).domains)
+    )
+    repository.lock_domains(session, workspace_id, [d.ascii for d in taking], exclusive=True)
+    company = require_company(session, workspace_id, company_id, lock="update")
     for field in _PLAIN_FIELDS:
         if field in sent:
             setattr(company, field, getattr(data, field))
     if "external_ids" in sent:
         company.external_ids = list(dict.fromkeys(data.external_ids or []))
-    parsed = None
-    if "domains" in sent:
-        parsed = _parse_domains(data.domains or [])
+    if parsed is not None:
         company.domains = list(dict.fromkeys(d.name for d in parsed))
         repository.set_domains(session, company, [d.ascii for d in parsed])
     company.version += 1

@@ -13,6 +13,7 @@ from laneway.companies.models import Company
 from laneway.companies.service import (
     company_for_domain,
     company_named,
+    lock_domain_for_contact,
     require_company,
     require_company_with_external_id,
 )
@@ -125,6 +126,7 @@ def create_contact(session: Session, workspace_id: str, data: CreateContact) -> 
     domain. An address the workspace already has is a Conflict; one that only a deleted
     contact has brings that contact back with the values sent."""
     email = data.parsed_email
+    lock_domain_for_contact(session, workspace_id, email.domain)
     existing = repository.by_email_key(session, workspace_id, email.key)
     if existing is not None and not existing.is_deleted:
         raise _taken(email)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from laneway.companies.service import company_for_domain, require_company
+from laneway.companies.service import company_for_domain, lock_domain_for_contact, require_company
 from laneway.contacts.emails import Email
 from laneway.contacts.models import Contact
 from laneway.issues.service import require_issue
@@ -92,6 +92,8 @@ def import_threads(
     with NotFound. Nothing is committed here."""
     now = utcnow()
     _require_references(session, workspace_id, items)
+    for domain in sorted({item.email.domain for item in items}):
+        lock_domain_for_contact(session, workspace_id, domain)
     contacts, created = _upsert_contacts(session, workspace_id, items, now)
     companies = _companies_for_domains(session, workspace_id, {item.email.domain for item in items})
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from laneway.auth.caller import Caller
 from laneway.companies import repository as companies
 from laneway.companies.models import Company
-from laneway.companies.service import company_for_domain, require_company
+from laneway.companies.service import company_for_domain, lock_domain_for_contact, require_company
 from laneway.contacts.models import Contact
 from laneway.contacts.service import upsert_contact
 from laneway.issues.models import Issue
@@ -71,6 +71,7 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     )
 
     email = data.email
+    lock_domain_for_contact(session, workspace_id, email.domain)
     upserted = upsert_contact(session, workspace_id, email, data.contact_name, now)
     contact = upserted.contact
     company = (
