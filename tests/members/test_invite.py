@@ -152,3 +152,19 @@ def test_invite_body_must_be_a_json_object(
     assert response.status_code == 400
     assert response.json()["code"] == "BAD_REQUEST"
     assert workspace.count(Membership) == 1
+
+
+@pytest.mark.parametrize("role", ["USER", "VIEWER"])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/api/v1/users/invite"), ("PATCH", "/api/v1/users/role"), ("POST", "/api/v1/webhooks")],
+)
+@pytest.mark.parametrize("body", [b"{bad", b'{"email": "not an address", "role": "KING", "url": 5}'])
+def test_admin_routes_refuse_non_admins_before_reading_the_body(
+    client: TestClient, workspace: WorkspaceFixture, role: str, method: str, path: str, body: bytes
+) -> None:
+    member = workspace.add_member(unique_email(), role)
+    headers = {**member.headers, "Content-Type": "application/json"}
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == 403, response.text
+    assert response.json()["code"] == "FORBIDDEN"

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Header
 
 from laneway.auth.caller import Caller
-from laneway.auth.service import authenticate, require_writer
+from laneway.auth.service import authenticate, require_admin, require_writer
 from laneway.kit.openapi import SECURED
 from laneway.kit.web import Db
 
@@ -30,3 +30,12 @@ async def current_writer(caller: CurrentCaller) -> Caller:
 
 
 CurrentWriter = Annotated[Caller, Depends(current_writer)]
+
+
+async def current_admin(caller: CurrentCaller) -> Caller:
+    # Checked before the body is read: a non-admin gets 403 whatever it sent.
+    require_admin(caller)
+    return caller
+
+
+CurrentAdmin = Annotated[Caller, Depends(current_admin)]

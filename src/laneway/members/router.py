@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from laneway.auth.dependencies import CurrentCaller
-from laneway.auth.service import require_admin
+from laneway.auth.dependencies import CurrentAdmin, CurrentCaller
 from laneway.idempotency.dependencies import Idempotency
 from laneway.idempotency.service import once
 from laneway.kit.body import json_body
@@ -34,12 +33,11 @@ async def list_members(caller: CurrentCaller, db: Db) -> Response:
 
 @router.post("/invite", response_model=InvitedOut, summary="Invite a member (ADMIN only)")
 async def invite_member(
-    caller: CurrentCaller,
+    caller: CurrentAdmin,
     body: Annotated[Invite, Depends(json_body(Invite))],
     idempotency: Idempotency,
     db: Db,
 ) -> Response:
-    require_admin(caller)
 
     def invite(session: Session) -> InvitedOut:
         service.add_member(session, caller.workspace_id, body.email, body.name, body.role or "USER")
@@ -53,9 +51,8 @@ async def invite_member(
 
 @router.patch("/role", response_model=MembershipOut, summary="Change a member's role (ADMIN only)")
 async def change_role(
-    caller: CurrentCaller, body: Annotated[ChangeRole, Depends(json_body(ChangeRole))], db: Db
+    caller: CurrentAdmin, body: Annotated[ChangeRole, Depends(json_body(ChangeRole))], db: Db
 ) -> Response:
-    require_admin(caller)
 
     def work(session: Session) -> str:
         membership, user = service.change_role(

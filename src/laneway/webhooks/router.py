@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from laneway.auth.dependencies import CurrentCaller
-from laneway.auth.service import require_admin
+from laneway.auth.dependencies import CurrentAdmin
 from laneway.idempotency.dependencies import Idempotency
 from laneway.idempotency.service import once
 from laneway.kit.body import json_body
@@ -22,12 +21,11 @@ router = APIRouter(route_class=LanewayRoute)
 
 @router.post("", response_model=WebhookCreatedOut, summary="Register a webhook endpoint")
 async def create_webhook(
-    caller: CurrentCaller,
+    caller: CurrentAdmin,
     body: Annotated[CreateWebhook, Depends(json_body(CreateWebhook))],
     idempotency: Idempotency,
     db: Db,
 ) -> Response:
-    require_admin(caller)
 
     def create(session: Session) -> WebhookCreatedOut:
         return WebhookCreatedOut.model_validate(service.create_webhook(session, caller.workspace_id, body))
@@ -39,8 +37,7 @@ async def create_webhook(
 
 
 @router.get("", response_model=WebhookListOut, summary="List webhook endpoints")
-async def list_webhooks(caller: CurrentCaller, db: Db) -> Response:
-    require_admin(caller)
+async def list_webhooks(caller: CurrentAdmin, db: Db) -> Response:
 
     def work(session: Session) -> str:
         hooks = repository.active(session, caller.workspace_id)
@@ -50,8 +47,7 @@ async def list_webhooks(caller: CurrentCaller, db: Db) -> Response:
 
 
 @router.delete("/{webhook_id}", summary="Delete a webhook endpoint")
-async def delete_webhook(webhook_id: str, caller: CurrentCaller, db: Db) -> Response:
-    require_admin(caller)
+async def delete_webhook(webhook_id: str, caller: CurrentAdmin, db: Db) -> Response:
 
     def work(session: Session) -> str:
         service.delete_webhook(session, caller.workspace_id, webhook_id)
