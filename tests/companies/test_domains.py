@@ -37,3 +37,19 @@ def test_a_unicode_domain_matches_its_email_domain() -> None:
 def test_anything_but_a_bare_lower_case_domain_is_rejected(text: str) -> None:
     with pytest.raises(ValueError, match=r"."):
         parse_domain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "acme\u200b.example",
+        "a\u00adb.example",
+        "\uff41\uff43\uff4d\uff45.example",
+        "acme\u3002example",
+        "\ufb03.example",
+    ],
+)
+def test_a_domain_in_a_look_alike_spelling_is_rejected_with_its_normal_form(text: str) -> None:
+    """Invisible and compatibility characters would store a second spelling of one domain."""
+    with pytest.raises(ValueError, match=r"normal form, '[a-z.]+'"):
+        parse_domain(text)

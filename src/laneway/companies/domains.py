@@ -34,4 +34,9 @@ def parse_domain(text: str) -> Domain:
         raise ValueError("is not a valid domain name, like acme.com")
     if labels[-1].isdigit():
         raise ValueError("must be a domain name, not an IP address")
+    # One spelling per domain: invisible characters (zero-width spaces, soft hyphens), full-width
+    # letters, ideographic full stops and the like are refused, not stored beside the real one.
+    canonical = idna.decode(ascii_name)
+    if name not in (canonical, ascii_name):
+        raise ValueError(f"must be written in its normal form, {canonical!r}")
     return Domain(name=name, ascii=ascii_name)
