@@ -379,3 +379,29 @@ def test_concurrent_patches_of_one_thread_apply_one_after_another(
         got = http.get(f"/api/v1/threads/{tid}", headers=workspace.admin.headers).json()
     assert len(got["tags"]) == 1
     assert [p["id"] for p in got["linkedProjects"]] == [project.id]
+
+
+@pytest.mark.parametrize("body", [{}, {"segments": ["x"]}, {"notify": {"slack": True, "email": True}}])
+def test_a_patch_with_nothing_to_change_changes_nothing_and_tells_nobody(
+    client: TestClient, workspace: WorkspaceFixture, body: dict[str, Any]
+) -> None:
+    t = create(client, workspace.admin)
+    before = detail(client, workspace, t["id"])
+    queued = workspace.count(OutboxMessage)
+    got = patch(client, workspace, t["id"], body)
+    assert got.status_code == 200, got.text
+    assert got.json() == before
+    assert detail(client, workspace, t["id"])["updatedAt"] == t["updatedAt"]
+    assert workspace.count(OutboxMessage) == queued
+
+
+def test_blank_list_filters_are_no_filters(client: TestClient, workspace: WorkspaceFixture) -> None:
+    create(client, workspace.admin)
+    everything = listing(client, workspace)
+    assert everything["count"] >= 1
+    for query in ({"projectId": ""}, {"issueId": " "}, {"state": ""}, {"projectId": "", "state": ""}):
+        got = listing(client, workspace, **query)
+        assert (got["count"], [t["id"] for t in got["threads"]]) == (
+            everything["count"],
+            [t["id"] for t in everything["threads"]],
+        ), query

@@ -76,8 +76,16 @@ def next_page(page: PageRequest, has_more: bool, last: Cursor | None) -> dict[st
     return following
 
 
+def given(value: str | None) -> str | None:
+    """A query filter, None when absent or blank: automation tools send `?projectId=` for a
+    filter the user left unmapped, which must not filter on the empty id."""
+    return value if value is not None and value.strip() else None
+
+
 def require_enum(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
-    """A query parameter that must be one of `allowed` (exact, upper case), or absent."""
+    """A query parameter that must be one of `allowed` (exact, upper case), or absent (blank
+    counts as absent)."""
+    value = given(value)
     if value is not None and value not in allowed:
         raise BadRequest(
             f"{name} must be one of {', '.join(allowed)}",

@@ -12,7 +12,7 @@ from laneway.idempotency.dependencies import Idempotency
 from laneway.idempotency.service import once
 from laneway.kit.body import json_body
 from laneway.kit.openapi import LanewayRoute
-from laneway.kit.pagination import Paging, next_page, require_enum
+from laneway.kit.pagination import Paging, given, next_page, require_enum
 from laneway.kit.web import AppSettings, Db, json_answer
 from laneway.threads import replies, service, triage, views
 from laneway.threads.enums import STATES
@@ -66,7 +66,9 @@ async def list_threads(
     project_id: Annotated[str | None, Query(alias="projectId")] = None,
     issue_id: Annotated[str | None, Query(alias="issueId")] = None,
 ) -> Response:
-    where = ThreadFilter(state=require_enum("state", state, STATES), project_id=project_id, issue_id=issue_id)
+    where = ThreadFilter(
+        state=require_enum("state", state, STATES), project_id=given(project_id), issue_id=given(issue_id)
+    )
 
     def work(session: Session) -> str:
         found = triage.list_threads(session, caller.workspace_id, where, page)

@@ -60,8 +60,12 @@ def update_thread(
     """Change only the fields sent. A state change stamps lastStateChangeAt; SNOOZED snoozes for
     the default period; `projectId` adds a link; `tagIds` replaces the tags."""
     workspace_id = caller.workspace_id
-    thread = require_thread(session, workspace_id, thread_id, lock=True)
     sent = data.model_fields_set
+    if not sent - {"notify"}:
+        # Nothing to change (an empty body, or only fields v1 does not know): nothing changes,
+        # not even updatedAt, and nobody is told.
+        return require_thread(session, workspace_id, thread_id)
+    thread = require_thread(session, workspace_id, thread_id, lock=True)
     now = utcnow()
     if "assignee_id" in sent:
         if (
