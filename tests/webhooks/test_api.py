@@ -12,7 +12,7 @@ from tests.conftest import WorkspaceFixture
 @pytest.mark.parametrize("url", [
     "file:///etc/passwd", "javascript:alert(1)", "http://a:abc/", "http://a:99999/", "http://exa mple.com/",
     "http://x/\r\nX-Injected: 1", "http://x/\x7f", "http://./", "ftp://example.com/", "http:///path",
-    "x" * 3000,
+    "x" * 3000, "http://user:secret@hooks.example/", "http://token@hooks.example/", "http://hooks.example:0/",
 ])  # fmt: skip
 def test_urls_that_cannot_be_called_are_400(
     client: TestClient, workspace: WorkspaceFixture, url: str

@@ -24,9 +24,15 @@ def _url(value: str) -> str:
         raise ValueError("must not contain spaces or control characters")
     parts = urlsplit(value)
     try:
-        parts.port  # noqa: B018 - raises ValueError for ports out of range or not numbers
+        port = parts.port  # raises ValueError for ports out of range or not numbers
     except ValueError:
         raise ValueError("has an invalid port") from None
+    if port == 0:
+        raise ValueError("has an invalid port")
+    if "@" in parts.netloc:
+        # The URL is shown back by GET /webhooks: a password in it would be on display. Sign
+        # requests with the webhook's secret instead.
+        raise ValueError("must not carry a user name or password; requests are signed with the secret")
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host or not _HOST.fullmatch(host):
         raise ValueError("must be an http:// or https:// URL with a host name")
