@@ -60,18 +60,42 @@ def get(session: Session, workspace_id: str, company_id: str, *, lock: Lock = No
     return session.scalars(_locked(query, lock)).first()
 
 
-def many(session: Session, workspace_id: str, company_ids: Sequence[str]) -> dict[str, Company]:
-    """The workspace's live companies among these ids, by id (one query)."""
+def many(
+    session: Session, workspace_id: str, company_ids: Sequence[str], *, lock: Lock = None
+) -> dict[str, Company]:
+    """The workspace's live companies among these ids, by id (one query), locked as asked."""
     if not company_ids:
         return {}
-    rows = session.scalars(
-        select(Company).where(
-            Company.workspace_id == workspace_id,
-            Company.id.in_(list(set(company_ids))),
+    query = select(Company).where(
+        Company.workspace_id == workspace_id,
+        Company.id.in_(list(set(company_ids))),
+        Company.is_deleted.is_(False),
+    )
+    return {company.id: company for company in session.scalars(_locked(query, lock))}
+
+
+def first_ids_with_domains(
+    session: Session, workspace_id: str, ascii_domains: Sequence[str]
+) -> dict[str, str]:
+    """`first_with_domain` for many domains in one query, {domain: company id}, each company
+    held with a KEY SHARE lock (see _locked) as the thread it is linked to is written."""
+    if not ascii_domains:
+        return {}
+    query = (
+        select(CompanyDomain.domain, Company.id)
+        .join(CompanyDomain, CompanyDomain.company_id == Company.id)
+        .where(
+            CompanyDomain.workspace_id == workspace_id,
+            CompanyDomain.domain.in_(list(set(ascii_domains))),
             Company.is_deleted.is_(False),
         )
+        .order_by(Company.created_at, Company.id)
+        .with_for_update(key_share=True, of=Company)
     )
-    return {company.id: company for company in rows}
+    found: dict[str, str] = {}
+    for domain, company_id in session.execute(query):
+        found.setdefault(domain, company_id)
+    return found
 
 
 def first_with_domain(

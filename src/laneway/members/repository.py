@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,19 @@ def member_user(session: Session, workspace_id: str, user_id: str) -> tuple[User
         .where(Membership.workspace_id == workspace_id, User.id == user_id)
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def member_ids(session: Session, workspace_id: str, user_ids: Sequence[str]) -> set[str]:
+    """Those of `user_ids` that are members of the workspace (one query)."""
+    if not user_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Membership.user_id).where(
+                Membership.workspace_id == workspace_id, Membership.user_id.in_(list(set(user_ids)))
+            )
+        )
+    )
 
 
 def membership_user(

@@ -10,7 +10,7 @@ and spends no generated titles.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,17 +18,19 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from laneway.companies.service import company_for_domain, lock_domain_for_contact, require_company
+from laneway.companies import repository as companies
+from laneway.companies.service import lock_domain_for_contact
 from laneway.contacts.emails import Email
+from laneway.contacts.freemail import is_free_mail
 from laneway.contacts.models import Contact
-from laneway.issues.service import require_issue
+from laneway.issues import repository as issues
 from laneway.kit.bulk import insert_rows
 from laneway.kit.errors import NotFound
-from laneway.kit.ids import new_id
+from laneway.kit.ids import new_id, new_ids
 from laneway.kit.time import utcnow
 from laneway.kit.upsert import insert_many_if_absent
 from laneway.members import repository as members
-from laneway.projects.service import require_project
+from laneway.projects import repository as projects
 from laneway.threads import counts
 from laneway.threads.models import Thread, ThreadIssue, ThreadProject
 from laneway.threads.schemas import CreateThread
@@ -102,14 +104,13 @@ def import_threads(
     issue_links: list[dict[str, Any]] = []
     contact_companies: dict[str, str] = {}  # contacts without a company, given their thread's
     deltas: Counter[str] = Counter({counts.ALL: len(items)})
-    for item in items:
+    for item, thread_id in zip(items, new_ids(len(items)), strict=True):
         contact_id, contact_company = contacts[item.email.key]
         contact_company = contact_company or contact_companies.get(contact_id)
         company_id = item.company_id or contact_company or companies.get(item.email.domain)
         if company_id is not None and contact_company is None:
             contact_companies[contact_id] = company_id
         created_at = item.created_at or now
-        thread_id = new_id()
         threads.append(
             {
                 "id": thread_id,
@@ -158,26 +159,25 @@ def import_threads(
     return Imported([t["id"] for t in threads], created)
 
 
-def _require_references(session: Session, workspace_id: str, items: Iterable[ImportItem]) -> None:
-    """Every id the batch refers to exists in the workspace (checked once per distinct id)."""
-    assignees: set[str | None] = set()
-    projects: set[str | None] = set()
-    issues: set[str | None] = set()
-    companies: set[str | None] = set()
-    for item in items:
-        assignees.add(item.assignee_id)
-        projects.add(item.project_id)
-        issues.add(item.issue_id)
-        companies.add(item.company_id)
-    for user_id in filter(None, assignees):
-        if members.member_user(session, workspace_id, user_id) is None:
-            raise NotFound(f"No member with id {user_id} in this workspace")
-    for project_id in filter(None, projects):
-        require_project(session, workspace_id, project_id)
-    for issue_id in filter(None, issues):
-        require_issue(session, workspace_id, issue_id)
-    for company_id in filter(None, companies):
-        require_company(session, workspace_id, company_id, lock="key share")
+def _require_references(session: Session, workspace_id: str, items: Sequence[ImportItem]) -> None:
+    """Every id the batch refers to exists in the workspace: one query per kind of id."""
+    wanted = {
+        "member": {item.assignee_id for item in items if item.assignee_id},
+        "project": {item.project_id for item in items if item.project_id},
+        "issue": {item.issue_id for item in items if item.issue_id},
+        "company": {item.company_id for item in items if item.company_id},
+    }
+    found = {
+        "member": members.member_ids(session, workspace_id, list(wanted["member"])),
+        "project": {p.id for p in projects.many(session, workspace_id, list(wanted["project"]))},
+        "issue": {i.id for i in issues.many(session, workspace_id, list(wanted["issue"]))},
+        "company": set(companies.many(session, workspace_id, list(wanted["company"]), lock="key share")),
+    }
+    for kind, ids in wanted.items():
+        missing = sorted(ids - found[kind])
+        if missing:
+            where = " in this workspace" if kind == "member" else ""
+            raise NotFound(f"No {kind} with id {missing[0]}{where}")
 
 
 def _upsert_contacts(
@@ -243,9 +243,5 @@ def _contacts_by_key(
 
 def _companies_for_domains(session: Session, workspace_id: str, domains: set[str]) -> dict[str, str]:
     """The company each email domain points to (free-mail and unknown domains: none)."""
-    found: dict[str, str] = {}
-    for domain in domains:
-        company = company_for_domain(session, workspace_id, domain)
-        if company is not None:
-            found[domain] = company.id
-    return found
+    matchable = [d for d in domains if not is_free_mail(d)]
+    return companies.first_ids_with_domains(session, workspace_id, matchable)
