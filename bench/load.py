@@ -1061,8 +1061,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"laneway executable not found: {args.laneway}")
     laneway = os.path.abspath(laneway)
     src = args.src.resolve() if args.src else None
-    if src is not None and not (src / "laneway" / "cli.py").exists():
-        raise SystemExit(f"--src {src} does not hold laneway/cli.py")
+    if src is not None and not (src / "laneway" / "app.py").exists():
+        raise SystemExit(f"--src {src} does not hold laneway/app.py")
     tag = args.database + (f"-w{args.workers}" if args.workers != 1 else "")
     output = (args.output or RESULTS / f"load-{tag}.json").resolve()
     log_dir = output.parent / "logs" if args.smoke else RESULTS / "logs"
