@@ -745,7 +745,8 @@ def print_run(report: dict[str, Any], args: argparse.Namespace, index: int) -> N
     rows = report["results"]
     flags = report["flags"]
     print(
-        f"\nRun {index}: POST /api/v1/threads on {args.database}, {args.workers} worker(s); "
+        f"\nRun {index}: the load suite on {args.database}, {args.seed_threads} threads seeded, "
+        f"{args.workers} worker(s); "
         f"wrk -c{args.connections} -t{args.threads} -d{args.duration:g}s, "
         f"warm-up {args.warmup:g}s; CPU calibration {report['machine']['calibration_ms']} ms "
         f"(lower is faster), load average at start {report['machine']['loadavg_1_5_15_at_start']}"
