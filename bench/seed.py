@@ -32,7 +32,7 @@ from laneway.kit.body import validate
 from laneway.kit.db import Database, make_engine
 from laneway.kit.migrate import upgrade
 from laneway.projects.service import create_project
-from laneway.threads.imports import ImportItem, import_threads
+from laneway.threads.imports import ImportItem, import_threads, keep_statistics
 from laneway.threads.schemas import CreateThread
 from laneway.workspaces.service import create_workspace
 
@@ -127,6 +127,8 @@ def main() -> int:
             t1 = time.perf_counter()
             with database.unit_of_work() as session:
                 imported = import_threads(session, ids["workspaceId"], ids["userId"], items)
+            with database.unit_of_work() as session:
+                keep_statistics(session, made, made + len(items))
             t2 = time.perf_counter()
             wait_seconds += t1 - t0
             import_seconds += t2 - t1

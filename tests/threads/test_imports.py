@@ -160,3 +160,27 @@ def test_imported_snoozed_threads_wake_like_created_ones(workspace: WorkspaceFix
     assert thread is not None
     assert thread.snoozed_until is not None
     assert thread.snoozed_until > datetime.now(UTC) + timedelta(hours=23)
+
+
+def test_an_import_refreshes_postgresql_statistics_as_it_doubles(workspace: WorkspaceFixture) -> None:
+    from sqlalchemy import event
+
+    from laneway.threads.imports import keep_statistics
+
+    sent: list[str] = []
+    engine = workspace.database.engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for before, now in ((0, 5000), (5000, 6000), (6000, 10_000), (10_000, 15_000), (15_000, 20_000)):
+            sent.clear()
+            with workspace.database.unit_of_work() as session:
+                keep_statistics(session, before, now)
+            analysed = any(s.startswith("ANALYZE") for s in sent)
+            expected = engine.dialect.name == "postgresql" and before in (0, 6000, 15_000)
+            assert analysed == expected, (before, now)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

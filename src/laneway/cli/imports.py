@@ -17,7 +17,7 @@ from laneway.kit.body import decode_json_object, validate
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import AppError, BadRequest, NotFound
 from laneway.members import repository as members
-from laneway.threads.imports import ImportItem, import_threads
+from laneway.threads.imports import ImportItem, import_threads, keep_statistics
 from laneway.threads.schemas import CreateThread
 from laneway.workspaces import repository as workspaces
 
@@ -50,6 +50,8 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
                 ) from None
             with database.unit_of_work() as session:
                 result = import_threads(session, args.workspace, reporter_id, items, settings.snooze_period)
+            with database.unit_of_work() as session:
+                keep_statistics(session, imported, imported + len(result.thread_ids))
             imported += len(result.thread_ids)
             contacts += result.contacts_created
             if sys.stderr.isatty():
