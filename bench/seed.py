@@ -28,6 +28,7 @@ from typing import Any
 from laneway.companies.service import create_company
 from laneway.contacts.emails import Email
 from laneway.issues.service import create_issue
+from laneway.kit import tablestats
 from laneway.kit.body import validate
 from laneway.kit.db import Database, make_engine
 from laneway.kit.migrate import upgrade
@@ -136,6 +137,7 @@ def main() -> int:
             # A thousand ids spread evenly over the whole seeded range, for the reads by id.
             thread_ids.extend(imported.thread_ids[:: max(1, args.threads // 1000)])
             print(f"seeded {made}/{args.threads}", file=sys.stderr, flush=True)
+    tablestats.after_bulk_load(engine)  # as `laneway thread import` ends
     total = time.perf_counter() - started
     database.dispose()
     print(

@@ -18,6 +18,7 @@ from laneway.config import Settings
 from laneway.contacts.router import router as contacts_router
 from laneway.idempotency.service import purge_expired
 from laneway.issues.router import router as issues_router
+from laneway.kit import tablestats
 from laneway.kit.body import BodyLimitMiddleware
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import install_error_handlers
@@ -39,8 +40,9 @@ API = "/api/v1"
 
 
 def start_clock_jobs(jobs: anyio.abc.TaskGroup, database: Database, settings: Settings) -> None:
-    """Snoozed threads wake when their time is up; old idempotency keys are forgotten. Every
-    server process runs these; the statements are safe to run concurrently."""
+    """Snoozed threads wake when their time is up; old idempotency keys are forgotten; SQLite's
+    table statistics are refreshed at start and every six hours. Every server process runs
+    these; the statements are safe to run concurrently."""
 
     async def wake() -> None:
         await database.run(lambda session: wake_snoozed(session, utcnow()))
@@ -48,8 +50,13 @@ def start_clock_jobs(jobs: anyio.abc.TaskGroup, database: Database, settings: Se
     async def purge() -> None:
         await database.run(purge_expired)
 
+    async def refresh_statistics() -> None:
+        await database.run(tablestats.refresh)
+
     jobs.start_soon(every, settings.snooze_check_seconds, wake, "wake-snoozed")
     jobs.start_soon(every, 3600, purge, "purge-idempotency-keys")
+    if database.dialect == "sqlite":  # PostgreSQL's autovacuum keeps its own statistics
+        jobs.start_soon(every, 6 * 3600, refresh_statistics, "refresh-statistics")
 
 
 async def run_worker(database: Database, settings: Settings) -> None:

@@ -162,7 +162,7 @@ def test_imported_snoozed_threads_wake_like_created_ones(workspace: WorkspaceFix
     assert thread.snoozed_until > datetime.now(UTC) + timedelta(hours=23)
 
 
-def test_an_import_refreshes_postgresql_statistics_as_it_doubles(workspace: WorkspaceFixture) -> None:
+def test_an_import_refreshes_table_statistics_as_it_doubles(workspace: WorkspaceFixture) -> None:
     from sqlalchemy import event
 
     from laneway.threads.imports import keep_statistics
@@ -180,7 +180,6 @@ def test_an_import_refreshes_postgresql_statistics_as_it_doubles(workspace: Work
             with workspace.database.unit_of_work() as session:
                 keep_statistics(session, before, now)
             analysed = any(s.startswith("ANALYZE") for s in sent)
-            expected = engine.dialect.name == "postgresql" and before in (0, 6000, 15_000)
-            assert analysed == expected, (before, now)
+            assert analysed == (before in (0, 6000, 15_000)), (before, now)
     finally:
         event.remove(engine, "before_cursor_execute", record)

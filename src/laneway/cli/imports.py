@@ -13,6 +13,7 @@ from typing import IO
 from sqlalchemy.orm import Session
 
 from laneway.config import Settings
+from laneway.kit import tablestats
 from laneway.kit.body import decode_json_object, validate
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import AppError, BadRequest, NotFound
@@ -56,6 +57,8 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
             contacts += result.contacts_created
             if sys.stderr.isatty():
                 print(f"laneway: imported {imported} threads", file=sys.stderr, flush=True)
+        if imported:
+            tablestats.after_bulk_load(database.engine)
     finally:
         if source is not sys.stdin:
             source.close()

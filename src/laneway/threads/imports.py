@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from laneway.companies import repository as companies
@@ -24,6 +24,7 @@ from laneway.contacts.emails import Email
 from laneway.contacts.freemail import is_free_mail
 from laneway.contacts.models import Contact
 from laneway.issues import repository as issues
+from laneway.kit import tablestats
 from laneway.kit.bulk import insert_rows
 from laneway.kit.errors import NotFound
 from laneway.kit.ids import new_id, new_ids
@@ -160,14 +161,12 @@ def import_threads(
 
 
 def keep_statistics(session: Session, imported_before: int, imported_now: int) -> None:
-    """Call between batches. PostgreSQL plans queries by table statistics that autovacuum
-    refreshes only now and then, so an import growing the tables from nothing would have its
-    lookups planned for nearly empty tables (seconds per batch, found at 65,000 threads).
-    Refresh them after the first batch and whenever the import has doubled since."""
-    if session.get_bind().dialect.name != "postgresql":
-        return  # SQLite plans these lookups by their unique indexes without statistics
+    """Call between batches: an import grows the tables faster than the databases' own upkeep
+    refreshes their statistics, and lookups planned for nearly empty tables crawl (seconds a
+    batch on PostgreSQL, seen at 65,000 threads). Refreshes them after the first batch and
+    whenever the import has doubled since."""
     if imported_before == 0 or imported_now.bit_length() > imported_before.bit_length():
-        session.execute(text("ANALYZE contacts, threads, thread_projects, thread_issues"))
+        tablestats.refresh(session, tablestats.IMPORTED_TABLES)
 
 
 def _require_references(session: Session, workspace_id: str, items: Sequence[ImportItem]) -> None:
