@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from laneway.auth.caller import Caller
@@ -46,6 +46,20 @@ def revoke_key(session: Session, key_id: str) -> None:
         raise NotFound(f"No API key with id {key_id}")
 
 
+_KEY_HOLDER = (  # built once: every request runs it
+    select(
+        ApiKey.id,
+        ApiKey.key_hash,
+        Membership.id,
+        Membership.workspace_id,
+        Membership.user_id,
+        Membership.role,
+    )
+    .join(Membership, Membership.id == ApiKey.membership_id)
+    .where(ApiKey.key_hash == bindparam("key_hash"), ApiKey.revoked_at.is_(None))
+)
+
+
 def authenticate(session: Session, authorization: str | None) -> Caller:
     """The caller behind an `Authorization: Bearer pl_...` header, or Unauthorized."""
     if not authorization:
@@ -55,18 +69,7 @@ def authenticate(session: Session, authorization: str | None) -> Caller:
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("The Authorization header must be `Bearer <API key>`")
     digest = hash_key(token)
-    row = session.execute(
-        select(
-            ApiKey.id,
-            ApiKey.key_hash,
-            Membership.id,
-            Membership.workspace_id,
-            Membership.user_id,
-            Membership.role,
-        )
-        .join(Membership, Membership.id == ApiKey.membership_id)
-        .where(ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None))
-    ).first()
+    row = session.execute(_KEY_HOLDER, {"key_hash": digest}).first()
     # The lookup is by hash, so timing says nothing about the key; compare anyway, in constant time.
     if row is None or not hmac.compare_digest(row[1], digest):
         raise Unauthorized("Invalid or revoked API key")

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -98,22 +99,30 @@ def first_ids_with_domains(
     return found
 
 
-def first_with_domain(
-    session: Session, workspace_id: str, ascii_domain: str, *, lock: Lock = None
-) -> Company | None:
-    """The oldest live company of the workspace that lists this domain."""
-    query = (
+def _first_with_domain() -> Select[Company]:
+    return (
         select(Company)
         .join(CompanyDomain, CompanyDomain.company_id == Company.id)
         .where(
-            CompanyDomain.workspace_id == workspace_id,
-            CompanyDomain.domain == ascii_domain,
+            CompanyDomain.workspace_id == bindparam("workspace_id"),
+            CompanyDomain.domain == bindparam("domain"),
             Company.is_deleted.is_(False),
         )
         .order_by(Company.created_at, Company.id)
         .limit(1)
     )
-    return session.scalars(_locked(query, lock)).first()
+
+
+# Built once per lock: every thread create from a new address runs it.
+_FIRST_WITH_DOMAIN = {lock: _locked(_first_with_domain(), lock) for lock in (None, "key share", "update")}
+
+
+def first_with_domain(
+    session: Session, workspace_id: str, ascii_domain: str, *, lock: Lock = None
+) -> Company | None:
+    """The oldest live company of the workspace that lists this domain."""
+    params = {"workspace_id": workspace_id, "domain": ascii_domain}
+    return session.scalars(_FIRST_WITH_DOMAIN[lock], params).first()
 
 
 def first_named(session: Session, workspace_id: str, name: str) -> Company | None:

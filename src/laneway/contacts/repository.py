@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from laneway.contacts.models import Contact
 from laneway.kit.pagination import PageRequest
 
+_BY_EMAIL_KEY = select(Contact).where(  # built once: every thread create runs it
+    Contact.workspace_id == bindparam("workspace_id"), Contact.email_key == bindparam("email_key")
+)
+
 
 def by_email_key(session: Session, workspace_id: str, email_key: str) -> Contact | None:
     """The contact with this address, deleted or not (the address stays taken)."""
-    return session.scalars(
-        select(Contact).where(Contact.workspace_id == workspace_id, Contact.email_key == email_key)
-    ).first()
+    return session.scalars(_BY_EMAIL_KEY, {"workspace_id": workspace_id, "email_key": email_key}).first()
 
 
 def get(session: Session, workspace_id: str, contact_id: str) -> Contact | None:

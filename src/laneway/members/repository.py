@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from laneway.members.models import Membership, User
@@ -14,13 +14,16 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == email)).first()
 
 
+_MEMBER_USER = (  # built once: every thread create and read runs it
+    select(User, Membership)
+    .join(Membership, Membership.user_id == User.id)
+    .where(Membership.workspace_id == bindparam("workspace_id"), User.id == bindparam("user_id"))
+)
+
+
 def member_user(session: Session, workspace_id: str, user_id: str) -> tuple[User, Membership] | None:
     """The user `user_id` with their membership, when they are a member of the workspace."""
-    row = session.execute(
-        select(User, Membership)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.workspace_id == workspace_id, User.id == user_id)
-    ).first()
+    row = session.execute(_MEMBER_USER, {"workspace_id": workspace_id, "user_id": user_id}).first()
     return (row[0], row[1]) if row else None
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,31 +29,43 @@ def issue_scope(issue_id: str) -> str:
     return f"issue:{issue_id}"
 
 
+def _add_to_shard(insert: Any) -> Any:
+    statement = insert(ThreadCount).values(
+        workspace_id=bindparam("workspace_id"),
+        scope=bindparam("scope"),
+        shard=bindparam("shard"),
+        n=bindparam("n"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["workspace_id", "scope", "shard"], set_={"n": ThreadCount.n + statement.excluded.n}
+    )
+
+
+# Built once per dialect: every thread create runs it.
+_ADD_TO_SHARD = {"postgresql": _add_to_shard(postgresql.insert), "sqlite": _add_to_shard(sqlite.insert)}
+
+
 def bump(session: Session, workspace_id: str, deltas: Mapping[str, int]) -> None:
     """Add `deltas` (scope -> change) to the workspace's counts, on one random shard."""
-    changes = {scope: n for scope, n in sorted(deltas.items()) if n}
-    if not changes:
-        return
     shard = random.randrange(SHARDS)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for scope, n in changes.items():  # sorted: every writer locks shard rows in one order
-        statement = insert(ThreadCount).values(workspace_id=workspace_id, scope=scope, shard=shard, n=n)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["workspace_id", "scope", "shard"],
-                set_={"n": ThreadCount.n + statement.excluded.n},
-            )
-        )
+    # Sorted: every writer locks shard rows in one order (executemany keeps it).
+    changes = [
+        {"workspace_id": workspace_id, "scope": scope, "shard": shard, "n": n}
+        for scope, n in sorted(deltas.items())
+        if n
+    ]
+    if changes:
+        session.execute(_ADD_TO_SHARD[session.get_bind().dialect.name], changes)
+
+
+_TOTAL = select(func.coalesce(func.sum(ThreadCount.n), 0)).where(
+    ThreadCount.workspace_id == bindparam("workspace_id"), ThreadCount.scope == bindparam("scope")
+)  # built once: every list page runs it
 
 
 def total(session: Session, workspace_id: str, scope: str) -> int:
     """The count of one scope: the sum of its shards."""
-    found = session.scalar(
-        select(func.coalesce(func.sum(ThreadCount.n), 0)).where(
-            ThreadCount.workspace_id == workspace_id, ThreadCount.scope == scope
-        )
-    )
+    found = session.scalar(_TOTAL, {"workspace_id": workspace_id, "scope": scope})
     return int(found or 0)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, delete, false, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, false, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from laneway.issues.models import Issue
@@ -30,13 +30,51 @@ def add(session: Session, thread: Thread) -> None:
     session.add(thread)
 
 
+# The statements of the busiest reads, built once: building a statement and its cache key
+# costs more than running it (about 0.25 ms a statement, as much as the rest of the lookup).
+_LIVE_THREAD = select(Thread).where(
+    Thread.workspace_id == bindparam("workspace_id"),
+    Thread.id == bindparam("thread_id"),
+    Thread.is_deleted.is_(False),
+)
+_LIVE_THREAD_LOCKED = _LIVE_THREAD.with_for_update()
+# The threads of a page, by primary key.
+_THREADS_OF_PAGE = and_(
+    Thread.workspace_id == bindparam("workspace_id"), Thread.id.in_(bindparam("thread_ids", expanding=True))
+)
+_PAGE_ROWS = select(Thread).where(_THREADS_OF_PAGE)
+# A page's links, from its threads by primary key and then the links by thread id (a plan both
+# planners pick given the statistics kit/tablestats keeps; a workspace's links or projects
+# first cost 5-15 ms a page on large workspaces).
+_LINKED_PROJECTS = (
+    select(ThreadProject.thread_id, Project)
+    .select_from(Thread)
+    .join(ThreadProject, ThreadProject.thread_id == Thread.id)
+    .join(Project, Project.id == ThreadProject.project_id)
+    .where(_THREADS_OF_PAGE)
+    .order_by(ThreadProject.created_at, Project.id)
+)
+_LINKED_ISSUES = (
+    select(ThreadIssue.thread_id, Issue)
+    .select_from(Thread)
+    .join(ThreadIssue, ThreadIssue.thread_id == Thread.id)
+    .join(Issue, Issue.id == ThreadIssue.issue_id)
+    .where(_THREADS_OF_PAGE)
+    .order_by(ThreadIssue.created_at, Issue.id)
+)
+_TAGS_OF = (
+    select(Tag)
+    .join(ThreadTag, ThreadTag.tag_id == Tag.id)
+    .where(ThreadTag.workspace_id == bindparam("workspace_id"), ThreadTag.thread_id == bindparam("thread_id"))
+    .order_by(Tag.name)
+)
+
+
 def get(session: Session, workspace_id: str, thread_id: str, *, lock: bool = False) -> Thread | None:
     """A live (not deleted) thread of the workspace; with `lock`, its row stays locked until the
     transaction ends (PostgreSQL), so concurrent changes of one thread apply one after another."""
-    query = select(Thread).where(
-        Thread.workspace_id == workspace_id, Thread.id == thread_id, Thread.is_deleted.is_(False)
-    )
-    return session.scalars(query.with_for_update() if lock else query).first()
+    query = _LIVE_THREAD_LOCKED if lock else _LIVE_THREAD
+    return session.scalars(query, {"workspace_id": workspace_id, "thread_id": thread_id}).first()
 
 
 LIVE = Thread.is_deleted == false()
@@ -53,7 +91,8 @@ def page(
     ids = session.execute(_page_ids(workspace_id, where, skip=skip, take=take, after=after)).scalars().all()
     if not ids:
         return []
-    found = {t.id: t for t in session.scalars(select(Thread).where(Thread.id.in_(ids)))}
+    rows = session.scalars(_PAGE_ROWS, {"workspace_id": workspace_id, "thread_ids": list(ids)})
+    found = {t.id: t for t in rows}
     return [found[i] for i in ids if i in found]
 
 
@@ -163,15 +202,7 @@ def linked_projects(
     found: dict[str, list[Project]] = defaultdict(list)
     if thread_ids:
         rows = session.execute(
-            select(ThreadProject.thread_id, Project)
-            .select_from(Thread)
-            .join(ThreadProject, ThreadProject.thread_id == Thread.id)
-            .join(Project, Project.id == ThreadProject.project_id)
-            # From the threads by primary key, then their links by thread id: a plan every
-            # planner picks with or without table statistics (a workspace's links or projects
-            # first cost 5-15 ms a page on large workspaces).
-            .where(Thread.workspace_id == workspace_id, Thread.id.in_(list(thread_ids)))
-            .order_by(ThreadProject.created_at, Project.id)
+            _LINKED_PROJECTS, {"workspace_id": workspace_id, "thread_ids": list(thread_ids)}
         )
         for thread_id, project in rows:
             found[thread_id].append(project)
@@ -182,28 +213,14 @@ def linked_issues(session: Session, workspace_id: str, thread_ids: Sequence[str]
     """The issues of each thread, oldest link first, in one query."""
     found: dict[str, list[Issue]] = defaultdict(list)
     if thread_ids:
-        rows = session.execute(
-            select(ThreadIssue.thread_id, Issue)
-            .select_from(Thread)
-            .join(ThreadIssue, ThreadIssue.thread_id == Thread.id)
-            .join(Issue, Issue.id == ThreadIssue.issue_id)
-            .where(Thread.workspace_id == workspace_id, Thread.id.in_(list(thread_ids)))  # as above
-            .order_by(ThreadIssue.created_at, Issue.id)
-        )
+        rows = session.execute(_LINKED_ISSUES, {"workspace_id": workspace_id, "thread_ids": list(thread_ids)})
         for thread_id, issue in rows:
             found[thread_id].append(issue)
     return found
 
 
 def tags_of(session: Session, workspace_id: str, thread_id: str) -> list[Tag]:
-    return list(
-        session.scalars(
-            select(Tag)
-            .join(ThreadTag, ThreadTag.tag_id == Tag.id)
-            .where(ThreadTag.workspace_id == workspace_id, ThreadTag.thread_id == thread_id)
-            .order_by(Tag.name)
-        )
-    )
+    return list(session.scalars(_TAGS_OF, {"workspace_id": workspace_id, "thread_id": thread_id}))
 
 
 def set_tags(session: Session, thread: Thread, tag_ids: Sequence[str]) -> None:

@@ -173,10 +173,15 @@ def emit_thread(
     issues: list[Issue] | None = None,
     **extra: Any,
 ) -> None:
-    """Queue a webhook event carrying the thread as the API shows it."""
-    shown = ThreadOut(
-        **ThreadOut.columns(thread),
-        linked_projects=[LinkedProjectOut.model_validate(p) for p in projects or []],
-        linked_issues=[LinkedIssueOut.model_validate(i) for i in issues or []],
-    )
-    emit(session, thread.workspace_id, event_type, {"thread": shown.model_dump(mode="json"), **extra})
+    """Queue a webhook event carrying the thread as the API shows it (made only when some
+    endpoint listens)."""
+
+    def data() -> dict[str, Any]:
+        shown = ThreadOut(
+            **ThreadOut.columns(thread),
+            linked_projects=[LinkedProjectOut.model_validate(p) for p in projects or []],
+            linked_issues=[LinkedIssueOut.model_validate(i) for i in issues or []],
+        )
+        return {"thread": shown.model_dump(mode="json"), **extra}
+
+    emit(session, thread.workspace_id, event_type, data)

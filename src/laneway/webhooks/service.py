@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -40,15 +41,25 @@ def delete_webhook(session: Session, workspace_id: str, webhook_id: str) -> None
     session.info.pop("active_webhooks", None)
 
 
-def emit(session: Session, workspace_id: str, event_type: str, data: dict[str, Any]) -> None:
-    """Queue `event_type` for every endpoint of the workspace that listens to it, in the
-    caller's transaction. The event's id is the same for every endpoint and every retry."""
-    cache = session.info.setdefault("active_webhooks", {})  # one query per transaction and workspace
+def listeners(session: Session, workspace_id: str, event_type: str) -> list[Webhook]:
+    """The workspace's endpoints that listen to `event_type` (one query per transaction)."""
+    cache = session.info.setdefault("active_webhooks", {})
     if workspace_id not in cache:
         cache[workspace_id] = repository.active(session, workspace_id)
-    hooks = [h for h in cache[workspace_id] if any(fnmatchcase(event_type, p) for p in h.events)]
+    return [h for h in cache[workspace_id] if any(fnmatchcase(event_type, p) for p in h.events)]
+
+
+def emit(
+    session: Session, workspace_id: str, event_type: str, data: dict[str, Any] | Callable[[], dict[str, Any]]
+) -> None:
+    """Queue `event_type` for every endpoint of the workspace that listens to it, in the
+    caller's transaction. The event's id is the same for every endpoint and every retry.
+    `data` may be a function that makes it: it is called only when somebody listens."""
+    hooks = listeners(session, workspace_id, event_type)
     if not hooks:
         return
+    if callable(data):
+        data = data()
     event = {"id": new_id(), "type": event_type, "createdAt": render(utcnow()), "workspaceId": workspace_id,
              "data": data}  # fmt: skip
     for hook in hooks:
