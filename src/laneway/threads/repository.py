@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, bindparam, delete, false, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -43,25 +44,31 @@ _THREADS_OF_PAGE = and_(
     Thread.workspace_id == bindparam("workspace_id"), Thread.id.in_(bindparam("thread_ids", expanding=True))
 )
 _PAGE_ROWS = select(Thread).where(_THREADS_OF_PAGE)
-# A page's links, from its threads by primary key and then the links by thread id (a plan both
-# planners pick given the statistics kit/tablestats keeps; a workspace's links or projects
-# first cost 5-15 ms a page on large workspaces).
-_LINKED_PROJECTS = (
-    select(ThreadProject.thread_id, Project)
-    .select_from(Thread)
-    .join(ThreadProject, ThreadProject.thread_id == Thread.id)
-    .join(Project, Project.id == ThreadProject.project_id)
-    .where(_THREADS_OF_PAGE)
-    .order_by(ThreadProject.created_at, Project.id)
-)
-_LINKED_ISSUES = (
-    select(ThreadIssue.thread_id, Issue)
-    .select_from(Thread)
-    .join(ThreadIssue, ThreadIssue.thread_id == Thread.id)
-    .join(Issue, Issue.id == ThreadIssue.issue_id)
-    .where(_THREADS_OF_PAGE)
-    .order_by(ThreadIssue.created_at, Issue.id)
-)
+
+
+def _linked(
+    link: type[ThreadProject | ThreadIssue],
+    target: type[Project | Issue],
+    target_id: InstrumentedAttribute[str],
+) -> Select[str, Any]:
+    """A page's links with what they link to, oldest link first: from its threads by primary
+    key, then the links by thread id (a plan both planners pick given the statistics
+    kit/tablestats keeps; a workspace's links or projects first cost 5-15 ms a page on large
+    workspaces)."""
+    return (
+        select(link.thread_id, target)
+        .select_from(Thread)
+        .join(link, link.thread_id == Thread.id)
+        .join(target, target.id == target_id)
+        .where(_THREADS_OF_PAGE)
+        .order_by(link.created_at, target.id)
+    )
+
+
+T = TypeVar("T")
+_LINKED_PROJECTS: Select[str, Project] = _linked(ThreadProject, Project, ThreadProject.project_id)
+_LINKED_ISSUES: Select[str, Issue] = _linked(ThreadIssue, Issue, ThreadIssue.issue_id)
+
 _TAGS_OF = (
     select(Tag)
     .join(ThreadTag, ThreadTag.tag_id == Tag.id)
@@ -199,23 +206,24 @@ def linked_projects(
     session: Session, workspace_id: str, thread_ids: Sequence[str]
 ) -> dict[str, list[Project]]:
     """The projects of each thread, oldest link first, in one query."""
-    found: dict[str, list[Project]] = defaultdict(list)
-    if thread_ids:
-        rows = session.execute(
-            _LINKED_PROJECTS, {"workspace_id": workspace_id, "thread_ids": list(thread_ids)}
-        )
-        for thread_id, project in rows:
-            found[thread_id].append(project)
-    return found
+    return _by_thread(session, _LINKED_PROJECTS, workspace_id, thread_ids)
 
 
 def linked_issues(session: Session, workspace_id: str, thread_ids: Sequence[str]) -> dict[str, list[Issue]]:
     """The issues of each thread, oldest link first, in one query."""
-    found: dict[str, list[Issue]] = defaultdict(list)
+    return _by_thread(session, _LINKED_ISSUES, workspace_id, thread_ids)
+
+
+def _by_thread(
+    session: Session, statement: Select[str, T], workspace_id: str, thread_ids: Sequence[str]
+) -> dict[str, list[T]]:
+    """What `statement` links to each of the threads, as {thread id: [linked, ...]}."""
+    found: dict[str, list[T]] = defaultdict(list)
     if thread_ids:
-        rows = session.execute(_LINKED_ISSUES, {"workspace_id": workspace_id, "thread_ids": list(thread_ids)})
-        for thread_id, issue in rows:
-            found[thread_id].append(issue)
+        for thread_id, linked in session.execute(
+            statement, {"workspace_id": workspace_id, "thread_ids": list(thread_ids)}
+        ):
+            found[thread_id].append(linked)
     return found
 
 
