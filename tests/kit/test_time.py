@@ -73,3 +73,9 @@ def test_plausible_dates_are_between_1970_and_now() -> None:
         check_plausible(now + skew + timedelta(seconds=1), now, skew)
     with pytest.raises(ValueError, match="1970"):
         check_plausible(datetime(1969, 12, 31, tzinfo=UTC), now, skew)
+
+
+@given(aware)
+def test_a_date_renders_as_milliseconds_in_utc_with_a_z(value: datetime) -> None:
+    utc = value.astimezone(UTC)
+    assert render(value) == utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
