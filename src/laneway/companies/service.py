@@ -118,7 +118,7 @@ def create_company(
         session,
         workspace_id,
         "company.created",
-        {"company": CompanyOut.model_validate(company).model_dump(mode="json")},
+        lambda: {"company": CompanyOut.model_validate(company).model_dump(mode="json")},
     )
     return company
 

@@ -236,5 +236,9 @@ def _new_row(
 
 def contact_created(session: Session, contact: Contact) -> None:
     """Tell the workspace's webhooks about a new (or revived) contact."""
-    shown = ContactOut.model_validate(contact).model_dump(mode="json")
-    emit(session, contact.workspace_id, "contact.created", {"contact": shown})
+    emit(
+        session,
+        contact.workspace_id,
+        "contact.created",
+        lambda: {"contact": ContactOut.model_validate(contact).model_dump(mode="json")},
+    )
