@@ -268,3 +268,23 @@ def _wait_for(url: str, seconds: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def test_thread_import_names_a_line_that_is_not_utf8_or_a_batch_with_an_unknown_id(
+    run: Any, workdir: Path
+) -> None:
+    workspace = run("workspace", "create", "--name", "Bytes", "--admin-email", "b@bytes.example")[
+        "workspace"
+    ]["id"]
+    good = b'{"text": "fine", "painLevel": "LOW", "contactEmail": "ok@bytes.example"}'
+    (workdir / "bytes.jsonl").write_bytes(good + b"\n" + b'{"text": "a\xff\xfeb", "painLevel": "LOW"}\n')
+    err = run("thread", "import", "--workspace", workspace, "--batch", "1", "bytes.jsonl", ok=False)
+    assert "line 2: The request body is not valid UTF-8" in err
+    assert "The 1 threads before line 2 were imported" in err
+    assert "--skip 1" in err
+
+    unknown = b'{"text": "x", "painLevel": "LOW", "contactEmail": "u@bytes.example", "projectId": "nope"}'
+    (workdir / "unknown.jsonl").write_bytes(good + b"\n" + unknown + b"\n")
+    err = run("thread", "import", "--workspace", workspace, "--batch", "1", "unknown.jsonl", ok=False)
+    assert "lines 2-2: No project with id nope" in err
+    assert "--skip 1" in err

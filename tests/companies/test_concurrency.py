@@ -70,3 +70,53 @@ def test_contacts_arriving_while_an_auto_add_company_takes_their_domain_all_join
         first, *rest = race(live_server, [take, *_arrivals(domain, headers)])
         assert [r.status_code for r in (first, *rest)] == [200] * (1 + ARRIVALS), [r.text for r in rest]
         _assert_all_joined(live_server, headers, domain, first.json()["id"])
+
+
+def test_threads_naming_a_company_while_it_is_changed_never_deadlock(
+    live_server: str, workspace: WorkspaceFixture
+) -> None:
+    headers = workspace.admin.headers
+    domain = _domain()
+    with httpx.Client(base_url=live_server) as http:
+        body = {"name": "Busy", "domains": [domain], "autoAdd": True}
+        company = http.post("/api/v1/companies", json=body, headers=headers).json()["id"]
+
+    def thread(i: int) -> Callable[[httpx.Client], httpx.Response]:
+        body = {"text": "hi", "painLevel": "LOW", "contactEmail": f"n{i}@{domain}", "companyId": company}
+        return lambda http: http.post("/api/v1/threads", json=body, headers=headers)
+
+    def touch(http: httpx.Client) -> httpx.Response:
+        return http.patch(f"/api/v1/companies/{company}", json={"autoAdd": True}, headers=headers)
+
+    responses = race(live_server, [thread(i) if i % 2 else touch for i in range(24)])
+    assert [r.status_code for r in responses] == [200] * 24, [
+        r.text for r in responses if r.status_code != 200
+    ]
+
+
+def test_threads_bringing_back_contacts_of_a_company_being_deleted_never_deadlock(
+    live_server: str, workspace: WorkspaceFixture
+) -> None:
+    headers = workspace.admin.headers
+    for _ in range(ROUNDS):
+        domain = _domain()
+        with httpx.Client(base_url=live_server, headers=headers) as http:
+            body = {"name": "Doomed", "domains": [domain], "autoAdd": True}
+            company = http.post("/api/v1/companies", json=body).json()["id"]
+            contacts = [
+                http.post("/api/v1/contacts", json={"email": f"e{i}@{domain}"}).json() for i in range(6)
+            ]
+            for contact in contacts[:3]:
+                http.delete(f"/api/v1/contacts/{contact['id']}")
+
+        def thread(i: int, domain: str = domain) -> Callable[[httpx.Client], httpx.Response]:
+            body = {"text": "back", "painLevel": "LOW", "contactEmail": f"e{i % 6}@{domain}"}
+            return lambda http: http.post("/api/v1/threads", json=body, headers=headers)
+
+        def delete(http: httpx.Client, company: str = company) -> httpx.Response:
+            return http.delete(f"/api/v1/companies/{company}", headers=headers)
+
+        responses = race(live_server, [delete, *(thread(i) for i in range(12))])
+        assert [r.status_code for r in responses] == [200] * 13, [
+            r.text for r in responses if r.status_code != 200
+        ]

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import IO
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from laneway.config import Settings
@@ -18,7 +19,7 @@ from laneway.kit.body import decode_json_object, validate
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import AppError, BadRequest, NotFound
 from laneway.members import repository as members
-from laneway.threads.imports import ImportItem, import_threads, keep_statistics
+from laneway.threads.imports import Imported, ImportItem, import_threads, keep_statistics
 from laneway.threads.schemas import CreateThread
 from laneway.workspaces import repository as workspaces
 
@@ -38,19 +39,12 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
         reporter_id = _reporter(session, args.workspace, args.email)
     started = time.perf_counter()
     imported = contacts = 0
-    source: IO[str] = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
+    # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
+    source: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     try:
         lines = itertools.islice(enumerate(source, start=1), args.skip, None)
         for batch in _batches(lines, args.batch):
-            try:
-                items = [_item(number, line) for number, line in batch]
-            except AppError as exc:
-                raise BadRequest(
-                    f"{exc.message}. The {imported} threads before line {batch[0][0]} were imported:"
-                    f" fix the line and go on with --skip {batch[0][0] - 1}"
-                ) from None
-            with database.unit_of_work() as session:
-                result = import_threads(session, args.workspace, reporter_id, items, settings.snooze_period)
+            result = _import_batch(database, settings, args, reporter_id, batch, imported)
             with database.unit_of_work() as session:
                 keep_statistics(session, imported, imported + len(result.thread_ids))
             imported += len(result.thread_ids)
@@ -60,7 +54,7 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
         if imported:
             tablestats.after_bulk_load(database.engine)
     finally:
-        if source is not sys.stdin:
+        if source is not sys.stdin.buffer:
             source.close()
         database.dispose()
     print(json.dumps({"imported": imported, "contactsCreated": contacts,
@@ -83,16 +77,48 @@ def _reporter(session: Session, workspace_id: str, email: str | None) -> str:
     return membership.user_id
 
 
-def _batches(lines: Iterator[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+def _import_batch(
+    database: Database,
+    settings: Settings,
+    args: argparse.Namespace,
+    reporter_id: str,
+    batch: list[tuple[int, bytes]],
+    imported: int,
+) -> Imported:
+    """One batch in one transaction; whatever stops it says how to go on from its first line."""
+    first, last = batch[0][0], batch[-1][0]
+    try:
+        items = [_item(number, line) for number, line in batch]
+    except AppError as exc:
+        raise _stopped(exc.message, imported, first, "fix the line and ") from None
+    try:
+        with database.unit_of_work() as session:
+            return import_threads(session, args.workspace, reporter_id, items, settings.snooze_period)
+    except AppError as exc:  # an id the workspace does not have
+        raise _stopped(f"lines {first}-{last}: {exc.message}", imported, first, "fix it and ") from None
+    except SQLAlchemyError as exc:  # the database failed the batch, and none of it was written
+        reason = f"lines {first}-{last} were not imported: {type(exc).__name__}: {_first_line(exc)}"
+        raise _stopped(reason, imported, first, "") from None
+
+
+def _stopped(reason: str, imported: int, line: int, fix: str) -> BadRequest:
+    done = f"The {imported} threads before line {line} were imported"
+    return BadRequest(f"{reason}. {done}: {fix}go on with --skip {line - 1}")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else ""
+
+
+def _batches(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
     while batch := [pair for pair in itertools.islice(lines, size) if pair[1].strip()]:
         yield batch
 
 
-def _item(number: int, line: str) -> ImportItem:
+def _item(number: int, line: bytes) -> ImportItem:
     try:
-        return ImportItem.of(
-            validate(CreateThread, decode_json_object(line.encode("utf-8", "surrogatepass")))
-        )
+        return ImportItem.of(validate(CreateThread, decode_json_object(line)))
     except AppError as exc:
         problems = "; ".join(f"{'.'.join(map(str, i.path))}: {i.message}" for i in exc.issues)
         raise BadRequest(f"line {number}: {problems or exc.message}") from None

@@ -94,9 +94,10 @@ def import_threads(
     statements per batch. Unknown assignee, project, issue or company ids fail the whole batch
     with NotFound. Nothing is committed here."""
     now = utcnow()
-    _require_references(session, workspace_id, items)
+    # Locks in the order every writer takes them: domains, companies, contact rows.
     for domain in sorted({item.email.domain for item in items}):
         lock_domain_for_contact(session, workspace_id, domain)
+    _require_references(session, workspace_id, items)
     contacts, created = _upsert_contacts(session, workspace_id, items, now)
     companies = _companies_for_domains(session, workspace_id, {item.email.domain for item in items})
 
@@ -205,6 +206,11 @@ def _upsert_contacts(
         if names.get(key) is None:
             names[key] = item.contact_name
     found = _contacts_by_key(session, workspace_id, list(emails))
+    # Their companies held (KEY SHARE) before any contact row is written; deleted ones dropped.
+    held = companies.many(session, workspace_id, [c for _, c, _ in found.values() if c], lock="key share")
+    found = {
+        key: (cid, company if company in held else None, gone) for key, (cid, company, gone) in found.items()
+    }
     fresh = [
         {
             "id": new_id(),

@@ -12,6 +12,8 @@ from laneway.auth.caller import Caller
 from laneway.companies import repository as companies
 from laneway.companies.models import Company
 from laneway.companies.service import company_for_domain, lock_domain_for_contact, require_company
+from laneway.contacts import repository as contacts
+from laneway.contacts.emails import Email
 from laneway.contacts.models import Contact
 from laneway.contacts.service import upsert_contact
 from laneway.issues.models import Issue
@@ -59,6 +61,10 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     notifications asked for. Nothing is committed here."""
     workspace_id = caller.workspace_id
     now = utcnow()
+    email = data.email
+    # Locks in the one order every writer takes them: the address's domain, then companies,
+    # then contact rows. Any other order deadlocks against a company being changed or deleted.
+    lock_domain_for_contact(session, workspace_id, email.domain)
     reporter = members.member_user(session, workspace_id, caller.user_id)
     if reporter is None:  # the key's member was removed after the key was checked
         raise NotFound("The member of this API key is no longer in the workspace")
@@ -70,15 +76,10 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         require_company(session, workspace_id, data.company_id, lock="key share") if data.company_id else None
     )
 
-    email = data.email
-    lock_domain_for_contact(session, workspace_id, email.domain)
+    known_company = _company_of_address(session, workspace_id, email)
     upserted = upsert_contact(session, workspace_id, email, data.contact_name, now)
     contact = upserted.contact
-    company = (
-        sent_company
-        or _company_of(session, contact)
-        or company_for_domain(session, workspace_id, email.domain)
-    )
+    company = sent_company or known_company or company_for_domain(session, workspace_id, email.domain)
     if company is not None and contact.company_id is None:
         contact.company_id = company.id
         contact.version += 1
@@ -137,10 +138,13 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     )
 
 
-def _company_of(session: Session, contact: Contact) -> Company | None:
-    if contact.company_id is None:
+def _company_of_address(session: Session, workspace_id: str, email: Email) -> Company | None:
+    """The live company of the workspace's contact with this address, if there is one, held
+    (KEY SHARE) before the contact row is written: a company deleted meanwhile is not linked."""
+    known = contacts.by_email_key(session, workspace_id, email.key)
+    if known is None or known.company_id is None:
         return None
-    return companies.get(session, contact.workspace_id, contact.company_id)
+    return companies.get(session, workspace_id, known.company_id, lock="key share")
 
 
 def _title(session: Session, workspace_id: str, data: CreateThread) -> str | None:
