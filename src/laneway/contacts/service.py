@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -52,12 +53,19 @@ class ContactPage:
 
 
 def upsert_contact(
-    session: Session, workspace_id: str, email: Email, name: str | None, now: datetime | None = None
+    session: Session,
+    workspace_id: str,
+    email: Email,
+    name: str | None,
+    now: datetime | None = None,
+    *,
+    found: Contact | Literal["look"] | None = "look",
 ) -> Upserted:
     """The workspace's contact for `email`, created when new. `name` names a new contact and
     never renames an existing one. Safe under concurrency: the unique (workspace, address)
-    constraint decides, so two requests racing on one new address make one contact."""
-    existing = repository.by_email_key(session, workspace_id, email.key)
+    constraint decides, so two requests racing on one new address make one contact. A caller
+    that has just looked the address up passes what it `found` (None: nobody has it)."""
+    existing = repository.by_email_key(session, workspace_id, email.key) if found == "look" else found
     created = False
     now = now or utcnow()
     if existing is None:

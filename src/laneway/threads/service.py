@@ -13,7 +13,6 @@ from laneway.companies import repository as companies
 from laneway.companies.models import Company
 from laneway.companies.service import company_for_domain, lock_domain_for_contact, require_company
 from laneway.contacts import repository as contacts
-from laneway.contacts.emails import Email
 from laneway.contacts.models import Contact
 from laneway.contacts.service import upsert_contact
 from laneway.issues.models import Issue
@@ -76,8 +75,9 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         require_company(session, workspace_id, data.company_id, lock="key share") if data.company_id else None
     )
 
-    known_company = _company_of_address(session, workspace_id, email)
-    upserted = upsert_contact(session, workspace_id, email, data.contact_name, now)
+    known = contacts.by_email_key(session, workspace_id, email.key)
+    known_company = _company_of(session, known)
+    upserted = upsert_contact(session, workspace_id, email, data.contact_name, now, found=known)
     contact = upserted.contact
     company = sent_company or known_company or company_for_domain(session, workspace_id, email.domain)
     if company is not None and contact.company_id is None:
@@ -138,13 +138,12 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     )
 
 
-def _company_of_address(session: Session, workspace_id: str, email: Email) -> Company | None:
-    """The live company of the workspace's contact with this address, if there is one, held
-    (KEY SHARE) before the contact row is written: a company deleted meanwhile is not linked."""
-    known = contacts.by_email_key(session, workspace_id, email.key)
+def _company_of(session: Session, known: Contact | None) -> Company | None:
+    """The live company of a contact already known, if it has one, held (KEY SHARE) before the
+    contact row is written: a company deleted meanwhile is not linked."""
     if known is None or known.company_id is None:
         return None
-    return companies.get(session, workspace_id, known.company_id, lock="key share")
+    return companies.get(session, known.workspace_id, known.company_id, lock="key share")
 
 
 def _title(session: Session, workspace_id: str, data: CreateThread) -> str | None:
