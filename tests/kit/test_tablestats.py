@@ -40,13 +40,19 @@ def _sqlite_has_thread_statistics(workspace: WorkspaceFixture) -> bool:
         return bool(session.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'threads'")).scalar())
 
 
-def test_refresh_gathers_statistics_for_the_tables_named(
-    client: TestClient, workspace: WorkspaceFixture
-) -> None:
+def _a_thread_and_no_statistics(client: TestClient, workspace: WorkspaceFixture) -> bool:
+    """A thread to analyse and, on SQLite, no statistics of it yet; True on SQLite."""
     create(client, workspace.admin)
     sqlite = workspace.database.dialect == "sqlite"
     if sqlite:
         _forget_sqlite_statistics(workspace)
+    return sqlite
+
+
+def test_refresh_gathers_statistics_for_the_tables_named(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    sqlite = _a_thread_and_no_statistics(client, workspace)
     with statements(workspace) as sent, workspace.database.unit_of_work() as session:
         tablestats.refresh(session, ["threads"])
     assert "ANALYZE threads" in sent
@@ -57,10 +63,7 @@ def test_refresh_gathers_statistics_for_the_tables_named(
 def test_after_bulk_load_analyses_and_on_postgresql_vacuums(
     client: TestClient, workspace: WorkspaceFixture
 ) -> None:
-    create(client, workspace.admin)
-    sqlite = workspace.database.dialect == "sqlite"
-    if sqlite:
-        _forget_sqlite_statistics(workspace)
+    sqlite = _a_thread_and_no_statistics(client, workspace)
     with statements(workspace) as sent:
         tablestats.after_bulk_load(workspace.database.engine)
     if sqlite:
