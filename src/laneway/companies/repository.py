@@ -10,6 +10,7 @@ from typing import Literal
 
 from sqlalchemy import (
     ColumnElement,
+    RowMapping,
     Select,
     and_,
     bindparam,
@@ -59,6 +60,17 @@ def get(session: Session, workspace_id: str, company_id: str, *, lock: Lock = No
         Company.workspace_id == workspace_id, Company.id == company_id, Company.is_deleted.is_(False)
     )
     return session.scalars(_locked(query, lock)).first()
+
+
+_ROW = select(Company.__table__).where(
+    Company.workspace_id == bindparam("workspace_id"), Company.id == bindparam("company_id")
+)
+
+
+def row(session: Session, workspace_id: str, company_id: str) -> RowMapping | None:
+    """The company's columns, deleted or not."""
+    params = {"workspace_id": workspace_id, "company_id": company_id}
+    return session.connection().execute(_ROW, params).mappings().first()
 
 
 def many(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, RowMapping, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from laneway.contacts.models import Contact
@@ -26,6 +26,17 @@ def get(session: Session, workspace_id: str, contact_id: str) -> Contact | None:
             Contact.workspace_id == workspace_id, Contact.id == contact_id, Contact.is_deleted.is_(False)
         )
     ).first()
+
+
+_ROW = select(Contact.__table__).where(
+    Contact.workspace_id == bindparam("workspace_id"), Contact.id == bindparam("contact_id")
+)
+
+
+def row(session: Session, workspace_id: str, contact_id: str) -> RowMapping | None:
+    """The contact's columns, deleted or not (a thread shows its contact either way)."""
+    params = {"workspace_id": workspace_id, "contact_id": contact_id}
+    return session.connection().execute(_ROW, params).mappings().first()
 
 
 def live_by_email_key(session: Session, workspace_id: str, email_key: str) -> Contact | None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -50,11 +49,11 @@ def parse(key: str | None, member: str, method: str, path: str, body: Any) -> Id
 
 
 def once(
-    session: Session, workspace_id: str, request: IdempotentRequest | None, work: Callable[[], BaseModel]
+    session: Session, workspace_id: str, request: IdempotentRequest | None, work: Callable[[], str]
 ) -> str:
-    """The JSON answer of `work()`, done at most once per key: a retry gets the stored answer."""
+    """The JSON answer `work()` returns, done at most once per key: a retry gets the stored answer."""
     if request is None:
-        return work().model_dump_json()
+        return work()
     now = utcnow()
     fresh = insert_if_absent(
         session,
@@ -73,7 +72,7 @@ def once(
             raise Conflict(f"This {HEADER} was already used for a different request")
         assert stored.response_body is not None, "a stored key always has its answer"
         return str(stored.response_body)
-    answer = work().model_dump_json()
+    answer = work()
     session.execute(
         update(IdempotencyKey)
         .where(IdempotencyKey.workspace_id == workspace_id, IdempotencyKey.key == request.key)

@@ -26,6 +26,6 @@ Db = Annotated[Database, Depends(get_database)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def json_answer(body: str) -> Response:
-    """An answer already serialised (by a response schema's model_dump_json)."""
+def json_answer(body: str | bytes) -> Response:
+    """An answer already serialised (by a response schema's model_dump_json, or kit/shapes)."""
     return Response(body, media_type="application/json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import RowMapping, bindparam, select
 from sqlalchemy.orm import Session
 
 from laneway.members.models import Membership, User
@@ -25,6 +25,25 @@ def member_user(session: Session, workspace_id: str, user_id: str) -> tuple[User
     """The user `user_id` with their membership, when they are a member of the workspace."""
     row = session.execute(_MEMBER_USER, {"workspace_id": workspace_id, "user_id": user_id}).first()
     return (row[0], row[1]) if row else None
+
+
+_MEMBER_ROWS = (  # built once: every thread read runs it
+    select(User.id, User.name, User.email, Membership.role, User.image_url, User.created_at, User.updated_at)
+    .join(Membership, Membership.user_id == User.id)
+    .where(
+        Membership.workspace_id == bindparam("workspace_id"),
+        User.id.in_(bindparam("user_ids", expanding=True)),
+    )
+)
+
+
+def member_rows(session: Session, workspace_id: str, user_ids: Sequence[str]) -> dict[str, RowMapping]:
+    """Those of `user_ids` that are members of the workspace, as rows of what a thread shows of
+    them (a user's columns and the member's role), by user id."""
+    if not user_ids:
+        return {}
+    params = {"workspace_id": workspace_id, "user_ids": list(set(user_ids))}
+    return {row["id"]: row for row in session.connection().execute(_MEMBER_ROWS, params).mappings()}
 
 
 def member_ids(session: Session, workspace_id: str, user_ids: Sequence[str]) -> set[str]:

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, false, func, or_, select, update
+from sqlalchemy import RowMapping, Select, and_, bindparam, delete, false, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from laneway.issues.models import Issue
@@ -43,20 +43,25 @@ _LIVE_THREAD_LOCKED = _LIVE_THREAD.with_for_update()
 _THREADS_OF_PAGE = and_(
     Thread.workspace_id == bindparam("workspace_id"), Thread.id.in_(bindparam("thread_ids", expanding=True))
 )
-_PAGE_ROWS = select(Thread).where(_THREADS_OF_PAGE)
+# Reads answer from rows (Core), not ORM objects: the ORM's loading costs more than the query.
+_PAGE_ROWS = select(Thread.__table__).where(_THREADS_OF_PAGE)
+_LIVE_THREAD_ROW = select(Thread.__table__).where(
+    Thread.workspace_id == bindparam("workspace_id"),
+    Thread.id == bindparam("thread_id"),
+    Thread.is_deleted.is_(False),
+)
 
 
 def _linked(
-    link: type[ThreadProject | ThreadIssue],
-    target: type[Project | Issue],
-    target_id: InstrumentedAttribute[str],
-) -> Select[str, Any]:
-    """A page's links with what they link to, oldest link first: from its threads by primary
-    key, then the links by thread id (a plan both planners pick given the statistics
-    kit/tablestats keeps; a workspace's links or projects first cost 5-15 ms a page on large
-    workspaces)."""
+    link: type[ThreadProject | ThreadIssue], target: type[Project | Issue], shown: Sequence[str]
+) -> Select[Any]:
+    """A page's links with the columns shown of what they link to, oldest link first: from its
+    threads by primary key, then the links by thread id (a plan both planners pick given the
+    statistics kit/tablestats keeps; a workspace's links or projects first cost 5-15 ms a page
+    on large workspaces)."""
+    target_id = ThreadProject.project_id if link is ThreadProject else ThreadIssue.issue_id
     return (
-        select(link.thread_id, target)
+        select(link.thread_id.label("link_thread_id"), *(getattr(target, name) for name in shown))
         .select_from(Thread)
         .join(link, link.thread_id == Thread.id)
         .join(target, target.id == target_id)
@@ -65,12 +70,13 @@ def _linked(
     )
 
 
-T = TypeVar("T")
-_LINKED_PROJECTS: Select[str, Project] = _linked(ThreadProject, Project, ThreadProject.project_id)
-_LINKED_ISSUES: Select[str, Issue] = _linked(ThreadIssue, Issue, ThreadIssue.issue_id)
+_LINKED_PROJECTS = _linked(
+    ThreadProject, Project, ["id", "name", "description", "state", "linear_project_id"]
+)
+_LINKED_ISSUES = _linked(ThreadIssue, Issue, ["id", "title", "project_id", "state", "linear_issue_id"])
 
 _TAGS_OF = (
-    select(Tag)
+    select(Tag.id, Tag.name, Tag.color)
     .join(ThreadTag, ThreadTag.tag_id == Tag.id)
     .where(ThreadTag.workspace_id == bindparam("workspace_id"), ThreadTag.thread_id == bindparam("thread_id"))
     .order_by(Tag.name)
@@ -89,18 +95,27 @@ LIVE = Thread.is_deleted == false()
 
 def page(
     session: Session, workspace_id: str, where: ThreadFilter, *, skip: int, take: int, after: Cursor | None
-) -> list[Thread]:
+) -> list[RowMapping]:
     """Up to `take` threads, newest first (createdAt, then id, descending): after the cursor
     when one is given, else after skipping `skip`.
 
     The page's ids are found first, from an index that holds every column the query filters
     and sorts on (skipping walks that index alone), and only the page's rows are read."""
-    ids = session.execute(_page_ids(workspace_id, where, skip=skip, take=take, after=after)).scalars().all()
+    connection = session.connection()
+    ids = (
+        connection.execute(_page_ids(workspace_id, where, skip=skip, take=take, after=after)).scalars().all()
+    )
     if not ids:
         return []
-    rows = session.scalars(_PAGE_ROWS, {"workspace_id": workspace_id, "thread_ids": list(ids)})
-    found = {t.id: t for t in rows}
+    rows = connection.execute(_PAGE_ROWS, {"workspace_id": workspace_id, "thread_ids": list(ids)}).mappings()
+    found = {row["id"]: row for row in rows}
     return [found[i] for i in ids if i in found]
+
+
+def get_row(session: Session, workspace_id: str, thread_id: str) -> RowMapping | None:
+    """A live thread of the workspace as a row (for answers; `get` for changing it)."""
+    params = {"workspace_id": workspace_id, "thread_id": thread_id}
+    return session.connection().execute(_LIVE_THREAD_ROW, params).mappings().first()
 
 
 def _page_ids(
@@ -204,31 +219,34 @@ def link_issue(session: Session, thread: Thread, issue_id: str, at: datetime) ->
 
 def linked_projects(
     session: Session, workspace_id: str, thread_ids: Sequence[str]
-) -> dict[str, list[Project]]:
-    """The projects of each thread, oldest link first, in one query."""
+) -> dict[str, list[RowMapping]]:
+    """The projects of each thread (the columns a thread shows), oldest link first, in one query."""
     return _by_thread(session, _LINKED_PROJECTS, workspace_id, thread_ids)
 
 
-def linked_issues(session: Session, workspace_id: str, thread_ids: Sequence[str]) -> dict[str, list[Issue]]:
-    """The issues of each thread, oldest link first, in one query."""
+def linked_issues(
+    session: Session, workspace_id: str, thread_ids: Sequence[str]
+) -> dict[str, list[RowMapping]]:
+    """The issues of each thread (the columns a thread shows), oldest link first, in one query."""
     return _by_thread(session, _LINKED_ISSUES, workspace_id, thread_ids)
 
 
 def _by_thread(
-    session: Session, statement: Select[str, T], workspace_id: str, thread_ids: Sequence[str]
-) -> dict[str, list[T]]:
-    """What `statement` links to each of the threads, as {thread id: [linked, ...]}."""
-    found: dict[str, list[T]] = defaultdict(list)
+    session: Session, statement: Select[Any], workspace_id: str, thread_ids: Sequence[str]
+) -> dict[str, list[RowMapping]]:
+    """The rows `statement` links to each of the threads, as {thread id: [row, ...]}."""
+    found: dict[str, list[RowMapping]] = defaultdict(list)
     if thread_ids:
-        for thread_id, linked in session.execute(
-            statement, {"workspace_id": workspace_id, "thread_ids": list(thread_ids)}
-        ):
-            found[thread_id].append(linked)
+        params = {"workspace_id": workspace_id, "thread_ids": list(thread_ids)}
+        for row in session.connection().execute(statement, params).mappings():
+            found[row["link_thread_id"]].append(row)
     return found
 
 
-def tags_of(session: Session, workspace_id: str, thread_id: str) -> list[Tag]:
-    return list(session.scalars(_TAGS_OF, {"workspace_id": workspace_id, "thread_id": thread_id}))
+def tags_of(session: Session, workspace_id: str, thread_id: str) -> list[RowMapping]:
+    """The thread's tags (id, name, color), by name."""
+    params = {"workspace_id": workspace_id, "thread_id": thread_id}
+    return list(session.connection().execute(_TAGS_OF, params).mappings())
 
 
 def set_tags(session: Session, thread: Thread, tag_ids: Sequence[str]) -> None:

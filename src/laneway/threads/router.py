@@ -13,6 +13,7 @@ from laneway.idempotency.service import once
 from laneway.kit.body import json_body
 from laneway.kit.openapi import LanewayRoute
 from laneway.kit.pagination import Paging, given, next_page, require_enum
+from laneway.kit.shapes import columns_of, to_json
 from laneway.kit.web import AppSettings, Db, json_answer
 from laneway.threads import replies, service, triage, views
 from laneway.threads.enums import STATES
@@ -51,7 +52,7 @@ async def create_thread(
     def work(session: Session) -> str:
         return once(
             session, caller.workspace_id, idempotency,
-            lambda: views.created_out(service.create_thread(session, caller, body, rules)),
+            lambda: to_json(views.created_out(service.create_thread(session, caller, body, rules))).decode(),
         )  # fmt: skip
 
     return json_answer(await db.run(work))
@@ -70,16 +71,16 @@ async def list_threads(
         state=require_enum("state", state, STATES), project_id=given(project_id), issue_id=given(issue_id)
     )
 
-    def work(session: Session) -> str:
+    def work(session: Session) -> bytes:
         found = triage.list_threads(session, caller.workspace_id, where, page)
-        return ThreadListOut.model_validate(
+        return to_json(
             {
                 "threads": views.thread_outs(session, caller.workspace_id, found.threads),
                 "count": found.count,
-                "has_more": found.has_more,
-                "next_page": next_page(page, found.has_more, found.last),
+                "hasMore": found.has_more,
+                "nextPage": next_page(page, found.has_more, found.last),
             }
-        ).model_dump_json()
+        )
 
     return json_answer(await db.run(work, write=False))
 
@@ -91,10 +92,11 @@ async def get_thread(
     db: Db,
     include_conversation: Annotated[bool, Query(alias="includeConversation")] = False,
 ) -> Response:
-    def work(session: Session) -> str:
-        thread = triage.require_thread(session, caller.workspace_id, thread_id)
-        detail = views.thread_detail(session, caller.workspace_id, thread, conversation=include_conversation)
-        return detail.model_dump_json()
+    def work(session: Session) -> bytes:
+        thread = triage.require_thread_row(session, caller.workspace_id, thread_id)
+        return to_json(
+            views.thread_detail(session, caller.workspace_id, thread, conversation=include_conversation)
+        )
 
     return json_answer(await db.run(work, write=False))
 
@@ -107,9 +109,9 @@ async def update_thread(
     db: Db,
     rules: Rules,
 ) -> Response:
-    def work(session: Session) -> str:
+    def work(session: Session) -> bytes:
         thread = triage.update_thread(session, caller, thread_id, body, rules)
-        return views.thread_detail(session, caller.workspace_id, thread).model_dump_json()
+        return to_json(views.thread_detail(session, caller.workspace_id, columns_of(thread)))
 
     return json_answer(await db.run(work))
 
@@ -123,9 +125,9 @@ async def send_message(
     db: Db,
 ) -> Response:
     def work(session: Session) -> str:
-        def reply() -> MessageSentOut:
+        def reply() -> str:
             message = replies.send_message(session, caller, thread_id, body)
-            return MessageSentOut(message_id=message.id, thread_id=message.thread_id)
+            return MessageSentOut(message_id=message.id, thread_id=message.thread_id).model_dump_json()
 
         return once(session, caller.workspace_id, idempotency, reply)
 

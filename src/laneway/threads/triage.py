@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic.alias_generators import to_camel
+from sqlalchemy import RowMapping
 from sqlalchemy.orm import Session
 
 from laneway.auth.caller import Caller
@@ -37,10 +38,18 @@ def require_thread(session: Session, workspace_id: str, thread_id: str, *, lock:
 
 @dataclass(frozen=True, slots=True)
 class ThreadPage:
-    threads: list[Thread]
+    threads: list[RowMapping]
     count: int
     has_more: bool
     last: Cursor | None
+
+
+def require_thread_row(session: Session, workspace_id: str, thread_id: str) -> RowMapping:
+    """The workspace's live thread as a row of its columns, to answer with; NotFound as above."""
+    thread = repository.get_row(session, workspace_id, thread_id)
+    if thread is None:
+        raise NotFound(f"No thread with id {thread_id}")
+    return thread
 
 
 def list_threads(session: Session, workspace_id: str, where: ThreadFilter, page: PageRequest) -> ThreadPage:
@@ -50,7 +59,7 @@ def list_threads(session: Session, workspace_id: str, where: ThreadFilter, page:
     )
     has_more = len(rows) > page.take
     rows = rows[: page.take]
-    last = Cursor(rows[-1].created_at, rows[-1].id) if rows else None
+    last = Cursor(rows[-1]["created_at"], rows[-1]["id"]) if rows else None
     return ThreadPage(rows, repository.count(session, workspace_id, where), has_more, last)
 
 

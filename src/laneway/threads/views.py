@@ -1,103 +1,124 @@
-"""Turning threads and what surrounds them into the response schemas, with batched loading."""
+"""Turning threads and what surrounds them into answers, with batched loading.
+
+The answers of the busiest routes (a thread, a page of threads, a created thread) are built
+from rows by `Shape`s of their response schemas (kit/shapes); the schemas stay what defines
+them, and the tests check every such answer against its schema."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from laneway.companies.models import Company
+from laneway.companies import repository as companies
 from laneway.companies.schemas import CompanyOut
-from laneway.contacts.models import Contact
+from laneway.contacts import repository as contacts
 from laneway.contacts.schemas import ContactOut
+from laneway.kit.shapes import Columns, Shape, columns_of
 from laneway.members import repository as members
 from laneway.members.schemas import MemberOut
 from laneway.threads import repository
-from laneway.threads.models import Thread, ThreadMessage
+from laneway.threads.models import ThreadMessage
 from laneway.threads.schemas import (
     AuthorOut,
-    CreatedThreadOut,
     LinkedIssueOut,
     LinkedProjectOut,
     MessageOut,
     RecipientOut,
     TagOut,
-    ThreadConversationOut,
-    ThreadDetailOut,
     ThreadOut,
 )
 from laneway.threads.service import CreatedThread
 from laneway.workspaces.schemas import WorkspaceEmbedOut
 
+THREAD = Shape(ThreadOut)
+PROJECT = Shape(LinkedProjectOut)
+ISSUE = Shape(LinkedIssueOut)
+CONTACT = Shape(ContactOut)
+COMPANY = Shape(CompanyOut)
+MEMBER = Shape(MemberOut)
+TAG = Shape(TagOut)
 
-def thread_outs(session: Session, workspace_id: str, threads: Sequence[Thread]) -> list[ThreadOut]:
-    """Threads with their linked projects and issues: two queries for the whole list."""
-    ids = [t.id for t in threads]
+
+def thread_outs(session: Session, workspace_id: str, threads: Sequence[Columns]) -> list[dict[str, Any]]:
+    """Threads (rows of their columns) with their linked projects and issues: two queries for
+    the whole list."""
+    ids = [t["id"] for t in threads]
     projects = repository.linked_projects(session, workspace_id, ids)
     issues = repository.linked_issues(session, workspace_id, ids)
     return [
-        ThreadOut(
-            **ThreadOut.columns(t),
-            linked_projects=[LinkedProjectOut.model_validate(p) for p in projects.get(t.id, [])],
-            linked_issues=[LinkedIssueOut.model_validate(i) for i in issues.get(t.id, [])],
+        THREAD.of(
+            {
+                **t,
+                "linked_projects": PROJECT.many(projects.get(t["id"], ())),
+                "linked_issues": ISSUE.many(issues.get(t["id"], ())),
+            }
         )
         for t in threads
     ]
 
 
-def _member(session: Session, workspace_id: str, user_id: str | None) -> MemberOut | None:
-    found = members.member_user(session, workspace_id, user_id) if user_id else None
-    return MemberOut.of(*found) if found else None
-
-
 def thread_detail(
-    session: Session, workspace_id: str, thread: Thread, *, conversation: bool = False
-) -> ThreadDetailOut:
-    """One thread with its contact, company, assignee, reporter, tags (and conversation)."""
+    session: Session, workspace_id: str, thread: Columns, *, conversation: bool = False
+) -> dict[str, Any]:
+    """One thread (a row of its columns) with its contact, company, assignee, reporter, tags
+    (and conversation): ThreadDetailOut, or ThreadConversationOut."""
     (base,) = thread_outs(session, workspace_id, [thread])
-    # Primary-key lookups of ids the thread holds, which were checked against the workspace.
-    contact = session.get(Contact, thread.contact_id) if thread.contact_id else None
-    company = session.get(Company, thread.company_id) if thread.company_id else None
-    fields = dict(
-        base,
-        contact=ContactOut.model_validate(contact) if contact else None,
-        company=CompanyOut.model_validate(company) if company and not company.is_deleted else None,
-        assignee=_member(session, workspace_id, thread.assignee_id),
-        reporter=_member(session, workspace_id, thread.reporter_id),
-        tags=[TagOut.model_validate(t) for t in repository.tags_of(session, workspace_id, thread.id)],
+    # Lookups of ids the thread holds, which were checked against the workspace.
+    contact = contacts.row(session, workspace_id, thread["contact_id"]) if thread["contact_id"] else None
+    company = companies.row(session, workspace_id, thread["company_id"]) if thread["company_id"] else None
+    people = members.member_rows(
+        session, workspace_id, [i for i in (thread["assignee_id"], thread["reporter_id"]) if i]
     )
-    if not conversation:
-        return ThreadDetailOut(**fields)
+    assignee, reporter = people.get(thread["assignee_id"]), people.get(thread["reporter_id"])
+    base.update(
+        contact=CONTACT.of(contact) if contact else None,
+        company=COMPANY.of(company) if company and not company["is_deleted"] else None,
+        assignee=MEMBER.of(assignee) if assignee else None,
+        reporter=MEMBER.of(reporter) if reporter else None,
+        tags=TAG.many(repository.tags_of(session, workspace_id, thread["id"])),
+    )
+    if conversation:
+        base["conversation"] = _conversation(session, workspace_id, thread, contact)
+    return base
+
+
+def _conversation(
+    session: Session, workspace_id: str, thread: Columns, contact: Columns | None
+) -> list[dict[str, Any]]:
     messages = [_opening(thread, contact)]
-    authors: dict[str, MemberOut | None] = {}
-    for message in repository.messages(session, workspace_id, thread.id):
+    authors: dict[str, Columns | None] = {}
+    for message in repository.messages(session, workspace_id, thread["id"]):
         if message.author_id and message.author_id not in authors:
-            authors[message.author_id] = _member(session, workspace_id, message.author_id)
+            authors[message.author_id] = members.member_rows(session, workspace_id, [message.author_id]).get(
+                message.author_id
+            )
         messages.append(_message(message, authors.get(message.author_id or "")))
-    return ThreadConversationOut(**fields, conversation=messages)
+    return [m.model_dump(mode="json", by_alias=True) for m in messages]
 
 
-def _opening(thread: Thread, contact: Contact | None) -> MessageOut:
+def _opening(thread: Columns, contact: Columns | None) -> MessageOut:
     """The customer's first message is the thread's own text; it shares the thread's id."""
     author = AuthorOut(
         type="contact",
-        id=contact.id if contact else None,
-        name=contact.name if contact else None,
-        email=contact.email if contact else None,
+        id=contact["id"] if contact else None,
+        name=contact["name"] if contact else None,
+        email=contact["email"] if contact else None,
     )
     return MessageOut(
-        id=thread.id,
-        thread_id=thread.id,
+        id=thread["id"],
+        thread_id=thread["id"],
         direction="INBOUND",
-        content=thread.text,
-        created_at=thread.created_at,
+        content=thread["text"],
+        created_at=thread["created_at"],
         author=author,
         cc=[],
         bcc=[],
     )
 
 
-def _message(message: ThreadMessage, member: MemberOut | None) -> MessageOut:
+def _message(message: ThreadMessage, member: Columns | None) -> MessageOut:
     return MessageOut(
         id=message.id,
         thread_id=message.thread_id,
@@ -107,22 +128,27 @@ def _message(message: ThreadMessage, member: MemberOut | None) -> MessageOut:
         author=AuthorOut(
             type="member" if message.author_type == "member" else "contact",
             id=message.author_id,
-            name=member.name if member else None,
-            email=member.email if member else None,
+            name=member["name"] if member else None,
+            email=member["email"] if member else None,
         ),
         cc=[RecipientOut.model_validate(r) for r in message.cc],
         bcc=[RecipientOut.model_validate(r) for r in message.bcc],
     )
 
 
-def created_out(created: CreatedThread) -> CreatedThreadOut:
-    """The answer to POST /threads."""
-    return CreatedThreadOut(
-        **ThreadOut.columns(created.thread),
-        linked_projects=[LinkedProjectOut.model_validate(p) for p in created.projects],
-        linked_issues=[LinkedIssueOut.model_validate(i) for i in created.issues],
-        workspace=WorkspaceEmbedOut.of(created.workspace),
-        company=CompanyOut.model_validate(created.company) if created.company else None,
-        contact=ContactOut.model_validate(created.contact),
-        reporter=MemberOut.of(*created.reporter),
-    )
+def created_out(created: CreatedThread) -> dict[str, Any]:
+    """The answer to POST /threads (CreatedThreadOut)."""
+    user, membership = created.reporter
+    workspace = created.workspace
+    return THREAD.of(
+        {
+            **columns_of(created.thread),
+            "linked_projects": PROJECT.many(columns_of(p) for p in created.projects),
+            "linked_issues": ISSUE.many(columns_of(i) for i in created.issues),
+        }
+    ) | {
+        "workspace": WorkspaceEmbedOut.of(workspace).model_dump(mode="json", by_alias=True),
+        "company": COMPANY.of(columns_of(created.company)) if created.company else None,
+        "contact": CONTACT.of(columns_of(created.contact)),
+        "reporter": MEMBER.of({**columns_of(user), "role": membership.role}),
+    }
