@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -75,12 +77,59 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, cache_mib: int | Non
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
+class WriterQueue:
+    """SQLite's writers, of every process on one database file, one at a time in arrival order.
+
+    SQLite lets one writer in and makes the others poll, sleeping up to 100 ms between tries,
+    so with several server processes a write waits for the poll, not for the write before it.
+    Here each write transaction first takes an exclusive `flock` on `<database>-writer.lock`,
+    which the kernel hands to the next waiter the moment it is released. SQLite's own locking
+    still guards the data: a writer that does not queue here (a migration, another tool) is
+    waited for with the busy timeout as before."""
+
+    def __init__(self, database_path: str) -> None:
+        self.path = database_path + "-writer.lock"
+        self._in_process = threading.Lock()  # one fd per process: flock does not queue threads
+        self._fd: int | None = None
+        self._pid = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        import fcntl
+
+        with self._in_process:
+            fd = self._file()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _file(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+
+def writer_queue(engine: Engine) -> WriterQueue | None:
+    """The writer queue of a SQLite database file (none for in-memory databases, PostgreSQL,
+    or platforms without flock)."""
+    if not is_sqlite(engine) or os.name != "posix":
+        return None
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return WriterQueue(os.path.abspath(path))
+
+
 class Database:
     """The engine and the two session factories: read transactions and write transactions."""
 
     def __init__(self, engine: Engine, *, concurrency: int = 10) -> None:
         self.engine = engine
         self.concurrency = concurrency
+        self._writer_queue = writer_queue(engine)
         self._limiters: WeakKeyDictionary[
             asyncio.AbstractEventLoop, tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]
         ] = WeakKeyDictionary()
@@ -96,17 +145,21 @@ class Database:
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
         """One transaction: committed when the block ends normally, rolled back otherwise."""
-        session = (self._writes if write else self._reads)()
-        try:
-            yield session
-            if write:
-                session.commit()
-            # A read transaction just ends: close() below releases it, keeping loaded objects usable.
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        queue: AbstractContextManager[None] = (
+            self._writer_queue.turn() if write and self._writer_queue is not None else nullcontext()
+        )
+        with queue:
+            session = (self._writes if write else self._reads)()
+            try:
+                yield session
+                if write:
+                    session.commit()
+                # A read transaction just ends: close() below releases it, keeping loaded objects usable.
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     async def run(self, work: Callable[[Session], T], *, write: bool = True) -> T:
         """Run `work(session)` as one unit of work on a worker thread: begin, work, commit (or
