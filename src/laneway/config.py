@@ -36,8 +36,10 @@ class Settings(BaseSettings):
     import_threshold_seconds: int = Field(default=600, ge=0)
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     # Transactions one server process runs at once (and its connection pool size); more
-    # requests wait their turn without holding a thread or a connection.
-    db_concurrency: int = Field(default=8, ge=1, le=200)
+    # requests wait their turn without holding a thread or a connection. Each runs on a thread
+    # of its own, and threads of one process contend for Python's GIL: on two cores, 2 served
+    # more than 4 or 8 (bench/README.md). Scale with --workers (processes) instead.
+    db_concurrency: int = Field(default=2, ge=1, le=200)
     public_url: str = "http://127.0.0.1:8000"
 
     @property
