@@ -80,3 +80,15 @@ def test_without_the_queue_the_same_writers_collide(tmp_path: Path) -> None:
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
 def test_in_memory_databases_have_no_queue(url: str) -> None:
     assert writer_queue(create_engine(url)) is None
+
+
+def test_a_lock_file_that_cannot_be_made_leaves_sqlite_to_poll(tmp_path: Path) -> None:
+    path = tmp_path / "plain.db"
+    setup, _ = _tally(path)
+    queue = setup._writer_queue
+    assert queue is not None
+    queue.path = str(tmp_path / "missing-directory" / "x-writer.lock")
+    queue._pid = 0  # open again
+    with setup.unit_of_work() as session:
+        session.execute(text("UPDATE tally SET n = 7"))
+    assert _count(setup) == 7

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 WRITE_OPTION = "laneway_write"
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -99,16 +101,23 @@ class WriterQueue:
 
         with self._in_process:
             fd = self._file()
+            if fd is None:  # no lock file here (a read-only directory): SQLite's polling alone
+                yield
+                return
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
 
-    def _file(self) -> int:
-        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    def _file(self) -> int | None:
+        if self._pid != os.getpid():  # a forked child opens its own
             self._pid = os.getpid()
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError as exc:
+                self._fd = None
+                logger.warning("SQLite writers will not queue: cannot open %s (%s)", self.path, exc)
         return self._fd
 
 
