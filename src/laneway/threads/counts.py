@@ -55,7 +55,8 @@ def bump(session: Session, workspace_id: str, deltas: Mapping[str, int]) -> None
         if n
     ]
     if changes:
-        session.execute(_ADD_TO_SHARD[session.get_bind().dialect.name], changes)
+        connection = session.connection()
+        connection.execute(_ADD_TO_SHARD[connection.dialect.name], changes)
 
 
 _TOTAL = select(func.coalesce(func.sum(ThreadCount.n), 0)).where(
@@ -65,7 +66,7 @@ _TOTAL = select(func.coalesce(func.sum(ThreadCount.n), 0)).where(
 
 def total(session: Session, workspace_id: str, scope: str) -> int:
     """The count of one scope: the sum of its shards."""
-    found = session.scalar(_TOTAL, {"workspace_id": workspace_id, "scope": scope})
+    found = session.connection().scalar(_TOTAL, {"workspace_id": workspace_id, "scope": scope})
     return int(found or 0)
 
 

@@ -49,7 +49,13 @@ async def create_thread(
     db: Db,
     rules: Rules,
 ) -> Response:
+    if idempotency is None:
+        created = await db.run(lambda session: service.create_thread(session, caller, body, rules))
+        # Shaped once committed: outside the transaction, which on SQLite holds the write lock.
+        return json_answer(to_json(views.created_out(created)))
+
     def work(session: Session) -> str:
+        # With a key, the answer is stored with the thread, in its transaction.
         return once(
             session, caller.workspace_id, idempotency,
             lambda: to_json(views.created_out(service.create_thread(session, caller, body, rules))).decode(),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import RowMapping
 from sqlalchemy.orm import Session
 
 from laneway.auth.caller import Caller
@@ -21,7 +22,6 @@ from laneway.kit.errors import NotFound
 from laneway.kit.ids import new_id
 from laneway.kit.time import utcnow
 from laneway.members import repository as members
-from laneway.members.models import Membership, User
 from laneway.outbox.service import EMAIL_THREAD_RECEIVED, SLACK_THREAD_CREATED, enqueue
 from laneway.projects.models import Project
 from laneway.projects.service import require_project
@@ -31,7 +31,6 @@ from laneway.threads.schemas import CreateThread, LinkedIssueOut, LinkedProjectO
 from laneway.threads.titles import generate_title
 from laneway.webhooks.service import emit
 from laneway.workspaces import repository as workspaces
-from laneway.workspaces.models import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +45,10 @@ class ThreadRules:
 @dataclass(frozen=True, slots=True)
 class CreatedThread:
     thread: Thread
-    workspace: Workspace
+    workspace: RowMapping
     contact: Contact
     company: Company | None
-    reporter: tuple[User, Membership]
+    reporter: RowMapping
     projects: list[Project]
     issues: list[Issue]
 
@@ -64,10 +63,11 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
     # Locks in the one order every writer takes them: the address's domain, then companies,
     # then contact rows. Any other order deadlocks against a company being changed or deleted.
     lock_domain_for_contact(session, workspace_id, email.domain)
-    reporter = members.member_user(session, workspace_id, caller.user_id)
+    people = members.member_rows(session, workspace_id, [caller.user_id, *filter(None, [data.assignee_id])])
+    reporter = people.get(caller.user_id)
     if reporter is None:  # the key's member was removed after the key was checked
         raise NotFound("The member of this API key is no longer in the workspace")
-    if data.assignee_id is not None and members.member_user(session, workspace_id, data.assignee_id) is None:
+    if data.assignee_id is not None and data.assignee_id not in people:
         raise NotFound(f"No member with id {data.assignee_id} in this workspace")
     project = require_project(session, workspace_id, data.project_id) if data.project_id else None
     issue = require_issue(session, workspace_id, data.issue_id) if data.issue_id else None
@@ -125,7 +125,7 @@ def create_thread(session: Session, caller: Caller, data: CreateThread, rules: T
         projects=[project] if project else [],
         issues=[issue] if issue else [],
     )
-    workspace = workspaces.get(session, workspace_id, fresh=True)
+    workspace = workspaces.embed_row(session, workspace_id)
     assert workspace is not None
     return CreatedThread(
         thread=thread,

@@ -30,7 +30,7 @@ from laneway.threads.schemas import (
     ThreadOut,
 )
 from laneway.threads.service import CreatedThread
-from laneway.workspaces.schemas import WorkspaceEmbedOut
+from laneway.workspaces.schemas import SlackSettingsOut, WorkspaceEmbedOut
 
 THREAD = Shape(ThreadOut)
 PROJECT = Shape(LinkedProjectOut)
@@ -39,6 +39,8 @@ CONTACT = Shape(ContactOut)
 COMPANY = Shape(CompanyOut)
 MEMBER = Shape(MemberOut)
 TAG = Shape(TagOut)
+WORKSPACE = Shape(WorkspaceEmbedOut)
+SLACK = Shape(SlackSettingsOut)
 
 
 def thread_outs(session: Session, workspace_id: str, threads: Sequence[Columns]) -> list[dict[str, Any]]:
@@ -138,7 +140,6 @@ def _message(message: ThreadMessage, member: Columns | None) -> MessageOut:
 
 def created_out(created: CreatedThread) -> dict[str, Any]:
     """The answer to POST /threads (CreatedThreadOut)."""
-    user, membership = created.reporter
     workspace = created.workspace
     return THREAD.of(
         {
@@ -147,8 +148,15 @@ def created_out(created: CreatedThread) -> dict[str, Any]:
             "linked_issues": ISSUE.many(columns_of(i) for i in created.issues),
         }
     ) | {
-        "workspace": WorkspaceEmbedOut.of(workspace).model_dump(mode="json", by_alias=True),
+        "workspace": WORKSPACE.of(
+            {
+                **workspace,
+                "slack_settings": SLACK.of(
+                    {"notification_channel_id": workspace["slack_notification_channel_id"]}
+                ),
+            }
+        ),
         "company": COMPANY.of(columns_of(created.company)) if created.company else None,
         "contact": CONTACT.of(columns_of(created.contact)),
-        "reporter": MEMBER.of({**columns_of(user), "role": membership.role}),
+        "reporter": MEMBER.of(created.reporter),
     }
