@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo)
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(run=cmd_migrate)
 
-    ws = sub.add_parser("workspace", help="create workspaces").add_subparsers(dest="action", required=True)
+    ws = sub.add_parser("workspace", help="create and update workspaces").add_subparsers(
+        dest="action", required=True
+    )
     p = ws.add_parser("create", help="a workspace, its first admin and an API key")
     p.add_argument("--name", required=True)
     p.add_argument("--admin-email", required=True)
@@ -98,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api-key", action="store_true", help="also create an API key for the member")
     p.set_defaults(write=cmd_member_add)
 
-    key = sub.add_parser("key", help="create and revoke API keys").add_subparsers(
+    key = sub.add_parser("key", help="create, list and revoke API keys").add_subparsers(
         dest="action", required=True
     )
     p = key.add_parser("create", help="a new key for a member")
