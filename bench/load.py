@@ -336,6 +336,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def server_settings(env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """The settings the server runs with (every LANEWAY_* variable but the database URL is
+    unset, so these are the defaults of the code under test)."""
+    script = (
+        "from laneway.config import Settings; print(Settings().model_dump_json(include={'db_concurrency'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=cwd, capture_output=True, text=True)
+    return json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr.strip()[-300:]}
+
+
 def laneway_cli(laneway: str, env: dict[str, str], cwd: Path, *args: str) -> dict[str, Any]:
     out = subprocess.run([laneway, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
     if out.returncode != 0:
@@ -825,7 +835,7 @@ def print_run(report: dict[str, Any], args: argparse.Namespace, index: int) -> N
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--database", choices=["sqlite", "postgres"], required=True)
     parser.add_argument(
         "--seed-threads", type=int, default=10_000, help="threads seeded in the workspace first (10000)"
@@ -927,6 +937,7 @@ def run_once(
         ids_file.write_text("\n".join(seeded["threadIds"]) + "\n")
         plan = scenarios(seeded)
 
+        settings = server_settings(env, workdir)
         code = code_identity(src)  # the server imports the code as it starts, right after this
         server = start_server(laneway, env, workdir, args.workers, args.serve_arg, stderr_path)
         log(f"server process group {server.process.pid} on {server.base}, {args.workers} worker(s)")
@@ -990,6 +1001,7 @@ def run_once(
                 + (f" --workers {args.workers}" if args.workers != 1 else "")
                 + "".join(f" {a}" for a in args.serve_arg),
                 "workers": args.workers,
+                "settings": settings,
                 "exit_code": exit_code,
                 "peak_rss_mib": peak_rss,
                 "stderr_file": str(server.stderr_path),
