@@ -54,6 +54,13 @@ def test_not_rfc3339_is_rejected(text: str) -> None:
         parse_rfc3339(text)
 
 
+@pytest.mark.parametrize("offset", ["+24:00", "-99:00", "+23:60", "+00:99"])
+def test_offsets_past_a_day_say_so(offset: str) -> None:
+    with pytest.raises(ValueError, match=r"^has a time zone offset outside -23:59 to \+23:59$"):
+        parse_rfc3339(f"2024-05-01T09:30:00{offset}")
+    assert parse_rfc3339("2024-05-01T09:30:00+23:59") == datetime(2024, 4, 30, 9, 31, tzinfo=UTC)
+
+
 def test_date_fields_also_take_a_bare_date() -> None:
     assert parse_date_or_datetime("2024-05-01") == datetime(2024, 5, 1, tzinfo=UTC)
     with pytest.raises(ValueError, match="real date"):

@@ -134,7 +134,20 @@ def test_deeply_nested_json_is_400(client: TestClient, workspace: WorkspaceFixtu
 
 def test_huge_numbers_are_400_not_500(client: TestClient, workspace: WorkspaceFixture) -> None:
     body = json.dumps(thread_body())[:-1] + ', "extra": ' + "9" * 10_000 + "}"
-    assert raw_post(client, workspace, body.encode()).status_code == 400
+    response = raw_post(client, workspace, body.encode())
+    assert response.status_code == 400
+    assert response.json()["message"].endswith("not valid JSON: a number has more than 100 digits")
+    assert_nothing_written(workspace)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(
+    client: TestClient, workspace: WorkspaceFixture, constant: str
+) -> None:
+    body = json.dumps(thread_body())[:-1] + f', "extra": {constant}' + "}"
+    response = raw_post(client, workspace, body.encode())
+    assert response.status_code == 400, response.text
+    assert response.json()["message"] == f"The request body is not valid JSON: {constant} is not a JSON value"
     assert_nothing_written(workspace)
 
 

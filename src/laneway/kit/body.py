@@ -21,6 +21,7 @@ from laneway.kit.openapi import BODY_MODELS
 
 M = TypeVar("M", bound=BaseModel)
 MAX_DEPTH = 32
+MAX_INT_DIGITS = 100
 
 
 def decode_json_object(raw: bytes) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def decode_json_object(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise BadRequest("The request body is not valid UTF-8") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_json, parse_int=_bounded_int)
     except RecursionError:
         raise BadRequest(f"The request body nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
@@ -43,6 +44,17 @@ def decode_json_object(raw: bytes) -> dict[str, Any]:
     if problems:
         raise validation_error(problems)
     return data
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _bounded_int(digits: str) -> int:
+    # Python refuses ints of over 4,300 digits with a message about its own settings.
+    if len(digits) > MAX_INT_DIGITS:
+        raise ValueError(f"a number has more than {MAX_INT_DIGITS} digits")
+    return int(digits)
 
 
 def _json_kind(value: Any) -> str:
