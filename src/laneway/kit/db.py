@@ -161,9 +161,9 @@ class Database:
             session = (self._writes if write else self._reads)()
             try:
                 yield session
-                if write:
-                    session.commit()
-                # A read transaction just ends: close() below releases it, keeping loaded objects usable.
+                # A read transaction commits too: psycopg forgets the statements it has prepared
+                # on a connection at every ROLLBACK, and reads would be parsed and planned anew.
+                session.commit()
             except BaseException:
                 session.rollback()
                 raise
