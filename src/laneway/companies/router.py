@@ -104,7 +104,7 @@ async def create_company(
         return CompanyOut.model_validate(company)
 
     def work(session: Session) -> str:
-        return once(session, caller.workspace_id, idempotency, lambda: create(session).model_dump_json())
+        return once(session, caller.workspace_id, idempotency, lambda: create(session))
 
     return json_answer(await db.run(work))
 

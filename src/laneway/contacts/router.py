@@ -64,7 +64,7 @@ async def create_contact(
         return ContactObjectOut.of(made.contact, made.company)
 
     def work(session: Session) -> str:
-        return once(session, caller.workspace_id, idempotency, lambda: create(session).model_dump_json())
+        return once(session, caller.workspace_id, idempotency, lambda: create(session))
 
     return json_answer(await db.run(work))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -49,11 +50,15 @@ def parse(key: str | None, member: str, method: str, path: str, body: Any) -> Id
 
 
 def once(
-    session: Session, workspace_id: str, request: IdempotentRequest | None, work: Callable[[], str]
+    session: Session,
+    workspace_id: str,
+    request: IdempotentRequest | None,
+    work: Callable[[], BaseModel | str],
 ) -> str:
-    """The JSON answer `work()` returns, done at most once per key: a retry gets the stored answer."""
+    """The JSON answer of `work()` (a response model, or its JSON already), done at most once
+    per key: a retry gets the stored answer."""
     if request is None:
-        return work()
+        return _json(work())
     now = utcnow()
     fresh = insert_if_absent(
         session,
@@ -72,13 +77,17 @@ def once(
             raise Conflict(f"This {HEADER} was already used for a different request")
         assert stored.response_body is not None, "a stored key always has its answer"
         return str(stored.response_body)
-    answer = work()
+    answer = _json(work())
     session.execute(
         update(IdempotencyKey)
         .where(IdempotencyKey.workspace_id == workspace_id, IdempotencyKey.key == request.key)
         .values(response_body=answer)
     )
     return answer
+
+
+def _json(answer: BaseModel | str) -> str:
+    return answer if isinstance(answer, str) else answer.model_dump_json()
 
 
 def purge_expired(session: Session, now: datetime | None = None) -> int:

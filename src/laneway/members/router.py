@@ -44,7 +44,7 @@ async def invite_member(
         return InvitedOut()
 
     def work(session: Session) -> str:
-        return once(session, caller.workspace_id, idempotency, lambda: invite(session).model_dump_json())
+        return once(session, caller.workspace_id, idempotency, lambda: invite(session))
 
     return json_answer(await db.run(work))
 

@@ -43,19 +43,6 @@ class MemberOut(ResponseSchema):
     created_at: Timestamp
     updated_at: Timestamp
 
-    @classmethod
-    def of(cls, user: User, membership: Membership) -> MemberOut:
-        return cls(
-            id=user.id,
-            name=user.name,
-            email=user.email,
-            role=membership.role,
-            image_url=user.image_url,
-            selected_team_ids=[],
-            created_at=user.created_at,
-            updated_at=user.updated_at,
-        )
-
 
 class MembershipUserOut(ResponseSchema):
     id: str

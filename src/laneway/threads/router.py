@@ -131,9 +131,9 @@ async def send_message(
     db: Db,
 ) -> Response:
     def work(session: Session) -> str:
-        def reply() -> str:
+        def reply() -> MessageSentOut:
             message = replies.send_message(session, caller, thread_id, body)
-            return MessageSentOut(message_id=message.id, thread_id=message.thread_id).model_dump_json()
+            return MessageSentOut(message_id=message.id, thread_id=message.thread_id)
 
         return once(session, caller.workspace_id, idempotency, reply)
 

@@ -89,14 +89,10 @@ def thread_detail(
 def _conversation(
     session: Session, workspace_id: str, thread: Columns, contact: Columns | None
 ) -> list[dict[str, Any]]:
-    messages = [_opening(thread, contact)]
-    authors: dict[str, Columns | None] = {}
-    for message in repository.messages(session, workspace_id, thread["id"]):
-        if message.author_id and message.author_id not in authors:
-            authors[message.author_id] = members.member_rows(session, workspace_id, [message.author_id]).get(
-                message.author_id
-            )
-        messages.append(_message(message, authors.get(message.author_id or "")))
+    replies = repository.messages(session, workspace_id, thread["id"])
+    # The members among the authors, in one query (a contact's id matches no member).
+    authors = members.member_rows(session, workspace_id, [m.author_id for m in replies if m.author_id])
+    messages = [_opening(thread, contact), *(_message(m, authors.get(m.author_id or "")) for m in replies)]
     return [m.model_dump(mode="json", by_alias=True) for m in messages]
 
 

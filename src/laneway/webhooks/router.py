@@ -31,7 +31,7 @@ async def create_webhook(
         return WebhookCreatedOut.model_validate(service.create_webhook(session, caller.workspace_id, body))
 
     def work(session: Session) -> str:
-        return once(session, caller.workspace_id, idempotency, lambda: create(session).model_dump_json())
+        return once(session, caller.workspace_id, idempotency, lambda: create(session))
 
     return json_answer(await db.run(work))
 

@@ -6,11 +6,10 @@ from sqlalchemy.orm import Session
 from laneway.workspaces.models import Workspace
 
 
-def get(session: Session, workspace_id: str, *, fresh: bool = False) -> Workspace | None:
-    """The workspace; `fresh` re-reads it when this session may hold an older copy."""
+def get(session: Session, workspace_id: str) -> Workspace | None:
     if "\x00" in workspace_id:
         return None  # ids in URLs: none holds NUL, and PostgreSQL refuses to compare one
-    return session.get(Workspace, workspace_id, populate_existing=fresh)
+    return session.get(Workspace, workspace_id)
 
 
 _EMBED = select(  # built once: every thread create answers with it

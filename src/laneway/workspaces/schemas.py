@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from laneway.kit.schema import ResponseSchema, Timestamp
-from laneway.workspaces.models import Workspace
 
 
 class SlackSettingsOut(ResponseSchema):
@@ -16,16 +15,6 @@ class WorkspaceEmbedOut(ResponseSchema):
     domain: str | None
     remaining_generated_thread_titles: int
     slack_settings: SlackSettingsOut
-
-    @classmethod
-    def of(cls, workspace: Workspace) -> WorkspaceEmbedOut:
-        return cls(
-            id=workspace.id,
-            name=workspace.name,
-            domain=workspace.domain,
-            remaining_generated_thread_titles=workspace.remaining_generated_thread_titles,
-            slack_settings=SlackSettingsOut(notification_channel_id=workspace.slack_notification_channel_id),
-        )
 
 
 class PublicWorkspaceOut(ResponseSchema):
