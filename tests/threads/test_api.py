@@ -250,6 +250,7 @@ def test_replies_are_stored_queued_and_in_the_conversation(
     }
     assert conversation[1]["id"] == first.json()["messageId"]
     assert conversation[1]["author"]["id"] == workspace.admin.user_id
+    assert [m["author"]["email"] for m in conversation[1:]] == [workspace.admin.email] * 2
     assert conversation[1]["cc"] == [{"email": "boss@customer.example", "name": None}]
     assert conversation[1]["bcc"] == [{"email": "log@us.example", "name": "Log"}]
     assert got["lastOutboundMessageAt"] is not None
