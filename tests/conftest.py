@@ -88,8 +88,14 @@ def database(database_url: str) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     # Delivery is tested with workers of its own (tests/outbox); the shared app only queues.
+    # Its clock jobs are off too: they would run statements in the middle of tests that count
+    # them (tests/threads/test_api.py runs the snooze clock in an app of its own).
     return Settings(
-        database_url=database_url, smtp_url=None, slack_api_url="http://127.0.0.1:9/api", run_worker=False
+        database_url=database_url,
+        smtp_url=None,
+        slack_api_url="http://127.0.0.1:9/api",
+        run_worker=False,
+        run_clock_jobs=False,
     )
 
 

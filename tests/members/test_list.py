@@ -105,7 +105,7 @@ def test_list_costs_the_same_queries_for_one_member_or_many(client: TestClient, 
         assert len(listed(client, small.admin)) == 1
     with counting_statements(database) as for_large:
         assert len(listed(client, large.admin)) == 7
-    assert len(for_large) == len(for_small)
+    assert len(for_large) == len(for_small), (for_small, for_large)
     # The key check, and one joined select for the list.
     assert sum("FROM memberships JOIN users" in s for s in for_large) == 1
 
