@@ -3,8 +3,10 @@
     .venv/bin/python bench/seed.py --database-url sqlite:///big.db --threads 1000000
 
 Makes a workspace (its admin's API key is printed), projects, issues and companies with
-domains, then imports N threads in batches with `laneway.threads.imports.import_threads`:
-each body goes through the same `CreateThread` validation as POST /threads. The threads'
+domains, then imports N threads in batches with `laneway.threads.imports` (the code of
+`laneway thread import`): each body goes through the same `CreateThread` validation as POST
+/threads, and a second process makes and prepares each batch while this one writes the one
+before. The threads'
 texts are 40 to 600 characters (about 300 on average), their contacts spread over the
 companies (and some free-mail addresses), states and pain levels mixed, about a third linked
 to a project and a tenth to an issue, created over the past three years.
@@ -17,23 +19,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import random
 import sys
 import time
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from laneway.companies.service import create_company
-from laneway.contacts.emails import Email
+from laneway.contacts.emails import cache_addresses
 from laneway.issues.service import create_issue
 from laneway.kit import tablestats
+from laneway.kit.ahead import map_ahead
 from laneway.kit.body import validate
 from laneway.kit.db import Database, make_engine
 from laneway.kit.migrate import upgrade
 from laneway.projects.service import create_project
-from laneway.threads.imports import ImportItem, import_threads, keep_statistics
+from laneway.threads.imports import ADDRESSES_CACHED, ImportItem, Prepared, keep_statistics, prepare, write
 from laneway.threads.schemas import CreateThread
 from laneway.workspaces.service import create_workspace
 
@@ -72,7 +74,7 @@ def main() -> int:
     parser.add_argument("--companies", type=int, help="companies with a domain (default threads / 500)")
     parser.add_argument("--projects", type=int, default=20)
     parser.add_argument("--issues", type=int, default=50)
-    parser.add_argument("--batch", type=int, default=5000, help="threads per transaction")
+    parser.add_argument("--batch", type=int, default=20_000, help="threads per transaction (20,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sqlite-cache-mib", type=int, default=512, help="SQLite page cache of the import")
     args = parser.parse_args()
@@ -108,6 +110,8 @@ def main() -> int:
             f"user{i}@{rng.choice(FREE_MAIL) if rng.random() < 0.25 else rng.choice(domains)}"
             for i in range(n_contacts)
         ],
+        workspace_id=ids["workspaceId"],
+        reporter_id=ids["userId"],
         project_ids=[p.id for p in projects],
         issue_ids=[i.id for i in issues],
         # An export from another inbox comes oldest first: three years up to an hour ago.
@@ -119,24 +123,25 @@ def main() -> int:
     made = 0
     wait_seconds = import_seconds = 0.0
     thread_ids: list[str] = []
-    # Bodies are made and validated in another process while this one writes the previous batch.
-    with multiprocessing.get_context("fork").Pool(1, initializer=_adopt, initargs=(world,)) as pool:
-        produced = pool.imap(_validated_batch, batches)
-        for _ in batches:
-            t0 = time.perf_counter()
-            items = [_item(row) for row in next(produced)]
-            t1 = time.perf_counter()
-            with database.unit_of_work() as session:
-                imported = import_threads(session, ids["workspaceId"], ids["userId"], items)
-            with database.unit_of_work() as session:
-                keep_statistics(session, made, made + len(items))
-            t2 = time.perf_counter()
-            wait_seconds += t1 - t0
-            import_seconds += t2 - t1
-            made += len(items)
-            # A thousand ids spread evenly over the whole seeded range, for the reads by id.
-            thread_ids.extend(imported.thread_ids[:: max(1, args.threads // 1000)])
-            print(f"seeded {made}/{args.threads}", file=sys.stderr, flush=True)
+    # Bodies are made, validated and prepared in another process while this one writes the
+    # batch before.
+    produced = map_ahead(_prepared_batch, batches, initializer=_adopt, initargs=(world,))
+    for _ in batches:
+        t0 = time.perf_counter()
+        batch = next(produced)
+        t1 = time.perf_counter()
+        with database.unit_of_work() as session:
+            imported = write(session, batch)
+        with database.unit_of_work() as session:
+            keep_statistics(session, made, made + len(imported.thread_ids))
+        t2 = time.perf_counter()
+        wait_seconds += t1 - t0
+        import_seconds += t2 - t1
+        made += len(imported.thread_ids)
+        # A thousand ids spread evenly over the whole seeded range, for the reads by id.
+        thread_ids.extend(imported.thread_ids[:: max(1, args.threads // 1000)])
+        print(f"seeded {made}/{args.threads}", file=sys.stderr, flush=True)
+    produced.close()
     tablestats.after_bulk_load(engine)  # as `laneway thread import` ends
     total = time.perf_counter() - started
     database.dispose()
@@ -168,6 +173,8 @@ class World:
     texts: list[str]
     titles: list[str]
     emails: list[str]
+    workspace_id: str
+    reporter_id: str
     project_ids: list[str]
     issue_ids: list[str]
     start: datetime
@@ -181,26 +188,20 @@ _world: World | None = None
 def _adopt(world: World) -> None:
     global _world
     _world = world
+    cache_addresses(ADDRESSES_CACHED)  # as `laneway thread import` does
 
 
-def _validated_batch(batch: tuple[int, int]) -> list[tuple[Any, ...]]:
-    """Threads first..first+size-1 as v1 bodies, validated by POST /threads' own schema, and
-    flattened to tuples (quick to pass back)."""
+def _prepared_batch(batch: tuple[int, int]) -> Prepared:
+    """Threads first..first+size-1 as v1 bodies, validated by POST /threads' own schema and
+    prepared for writing."""
     first, size = batch
     assert _world is not None
     rng = random.Random(_world.seed * 1_000_003 + first)
-    rows = []
-    for n in range(first, first + size):
-        item = ImportItem.of(validate(CreateThread, _body(rng, _world, _world.start + _world.step * n)))
-        rows.append((*(getattr(item, f) for f in ITEM_FIELDS), astuple(item.email)))
-    return rows
-
-
-ITEM_FIELDS = [f.name for f in fields(ImportItem) if f.name != "email"]
-
-
-def _item(row: tuple[Any, ...]) -> ImportItem:
-    return ImportItem(**dict(zip(ITEM_FIELDS, row, strict=False)), email=Email(*row[-1]))
+    items = [
+        ImportItem.of(validate(CreateThread, _body(rng, _world, _world.start + _world.step * n)))
+        for n in range(first, first + size)
+    ]
+    return prepare(items, _world.workspace_id, _world.reporter_id)
 
 
 def _body(rng: random.Random, world: World, created: datetime) -> dict[str, Any]:

@@ -66,3 +66,19 @@ def test_idna_and_unicode_domains_are_one_address() -> None:
 def test_invalid_addresses_are_rejected(address: str) -> None:
     with pytest.raises(ValueError, match=r"."):
         parse_email(address)
+
+
+def test_a_wider_cache_parses_the_same_and_keeps_more_addresses() -> None:
+    from laneway.contacts import emails
+
+    before = emails._cached_parse
+    try:
+        emails.cache_addresses(50_000)
+        for n in range(10_000):
+            assert parse_email(f"User{n}@Widen.Example") == before.__wrapped__(f"user{n}@widen.example")
+        info = emails._cached_parse.cache_info()
+        assert (info.maxsize, info.currsize) == (50_000, 10_000)
+        with pytest.raises(ValueError, match="not a valid email"):
+            parse_email("not an address")
+    finally:
+        emails._cached_parse = before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -12,11 +13,12 @@ from sqlalchemy import select
 from laneway.companies.service import create_company
 from laneway.contacts.models import Contact
 from laneway.issues.service import create_issue
+from laneway.kit.ahead import map_ahead
 from laneway.kit.body import validate
 from laneway.kit.errors import NotFound
 from laneway.outbox.models import OutboxMessage
 from laneway.projects.service import create_project
-from laneway.threads.imports import ImportItem, import_threads
+from laneway.threads.imports import ImportItem, import_threads, prepare, write
 from laneway.threads.models import Thread, ThreadProject
 from laneway.threads.schemas import CreateThread
 from tests.conftest import WorkspaceFixture, make_workspace
@@ -183,3 +185,33 @@ def test_an_import_refreshes_table_statistics_as_it_doubles(workspace: Workspace
             assert analysed == (before in (0, 6000, 15_000)), (before, now)
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_batch_prepared_in_another_process_writes_what_the_items_say(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    with workspace.database.unit_of_work() as session:
+        project = create_project(session, workspace.id, name="Prepared").id
+    email = unique_email("prepared")
+    batch = items(
+        {"text": "first", "contactEmail": email, "contactName": "Pre", "projectId": project,
+         "state": "SNOOZED", "createdAt": stamp(30)},
+        {"text": "second", "contactEmail": email.upper(), "title": "Two", "createdAt": stamp(20)},
+    )  # fmt: skip
+    # What `laneway thread import` and bench/seed.py do: prepare in a child, write here.
+    (prepared,) = map_ahead(
+        partial(prepare, workspace_id=workspace.id, reporter_id=workspace.admin.user_id), [batch]
+    )
+    with workspace.database.unit_of_work() as session:
+        written = write(session, prepared)
+    assert written.contacts_created == 1
+    first, second = (
+        client.get(f"/api/v1/threads/{i}", headers=workspace.admin.headers).json() for i in written.thread_ids
+    )
+    assert (first["text"], first["state"], first["contact"]["name"]) == ("first", "SNOOZED", "Pre")
+    assert [p["id"] for p in first["linkedProjects"]] == [project]
+    assert (second["text"], second["title"], second["linkedProjects"]) == ("second", "Two", [])
+    assert first["contactId"] == second["contactId"]
+    assert first["createdAt"] < second["createdAt"]
+    truth = counted(workspace.database, workspace.id)
+    assert kept(workspace.database, workspace.id, list(truth)) == truth

@@ -8,18 +8,30 @@ import json
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from laneway.config import Settings
+from laneway.contacts.emails import cache_addresses
 from laneway.kit import tablestats
+from laneway.kit.ahead import map_ahead
 from laneway.kit.body import decode_json_object, validate
 from laneway.kit.db import Database, make_engine
 from laneway.kit.errors import AppError, BadRequest, NotFound
 from laneway.members import repository as members
-from laneway.threads.imports import Imported, ImportItem, import_threads, keep_statistics
+from laneway.threads.imports import (
+    ADDRESSES_CACHED,
+    Imported,
+    ImportItem,
+    Prepared,
+    keep_statistics,
+    prepare,
+    write,
+)
 from laneway.threads.schemas import CreateThread
 from laneway.workspaces import repository as workspaces
 
@@ -29,7 +41,8 @@ IMPORT_CACHE_MIB = 256  # SQLite's page cache while importing: the indexes stay 
 def cmd_thread_import(database: Database, settings: Settings, args: argparse.Namespace) -> int:
     """Import JSON lines in batches, each committed on its own. A line that is not a valid
     create body stops the import before its batch; what was imported before it stays, and the
-    message says how to go on from there."""
+    message says how to go on from there. A second process reads, validates and prepares the
+    next batches while this one writes."""
     database.dispose()
     database = Database(
         make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
@@ -43,8 +56,13 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
     source: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
     try:
         lines = itertools.islice(enumerate(source, start=1), args.skip, None)
-        for batch in _batches(lines, args.batch):
-            result = _import_batch(database, settings, args, reporter_id, batch, imported)
+        setup = _Setup(args.workspace, reporter_id, settings.snooze_period)
+        for prepared in map_ahead(
+            _prepare, _batches(lines, args.batch), initializer=_adopt, initargs=(setup,)
+        ):
+            if isinstance(prepared, _Bad):
+                raise _stopped(prepared.reason, imported, prepared.first, "fix the line and ")
+            result = _write_batch(database, prepared, imported)
             with database.unit_of_work() as session:
                 keep_statistics(session, imported, imported + len(result.thread_ids))
             imported += len(result.thread_ids)
@@ -77,28 +95,66 @@ def _reporter(session: Session, workspace_id: str, email: str | None) -> str:
     return membership.user_id
 
 
-def _import_batch(
-    database: Database,
-    settings: Settings,
-    args: argparse.Namespace,
-    reporter_id: str,
-    batch: list[tuple[int, bytes]],
-    imported: int,
-) -> Imported:
+@dataclass(frozen=True)
+class _Setup:
+    workspace_id: str
+    reporter_id: str
+    snooze_period: timedelta
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """A batch prepared for writing, with the numbers of its first and last lines."""
+
+    first: int
+    last: int
+    batch: Prepared
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A batch with a line that is not a valid create body."""
+
+    first: int  # the batch's first line
+    reason: str
+
+
+_setup: _Setup | None = None
+
+
+def _adopt(setup: _Setup) -> None:
+    """The preparing process: what every batch is prepared for, and room for its contacts."""
+    global _setup
+    _setup = setup
+    cache_addresses(ADDRESSES_CACHED)
+
+
+def _prepare(batch: list[tuple[int, bytes]]) -> _Lines | _Bad:
+    assert _setup is not None
+    items = []
+    for number, line in batch:
+        try:
+            items.append(ImportItem.of(validate(CreateThread, decode_json_object(line))))
+        except AppError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, i.path))}: {i.message}" for i in exc.issues)
+            return _Bad(batch[0][0], f"line {number}: {problems or exc.message}")  # its batch is not written
+    prepared = prepare(items, _setup.workspace_id, _setup.reporter_id, _setup.snooze_period)
+    return _Lines(batch[0][0], batch[-1][0], prepared)
+
+
+def _write_batch(database: Database, lines: _Lines, imported: int) -> Imported:
     """One batch in one transaction; whatever stops it says how to go on from its first line."""
-    first, last = batch[0][0], batch[-1][0]
-    try:
-        items = [_item(number, line) for number, line in batch]
-    except AppError as exc:
-        raise _stopped(exc.message, imported, first, "fix the line and ") from None
     try:
         with database.unit_of_work() as session:
-            return import_threads(session, args.workspace, reporter_id, items, settings.snooze_period)
+            return write(session, lines.batch)
     except AppError as exc:  # an id the workspace does not have
-        raise _stopped(f"lines {first}-{last}: {exc.message}", imported, first, "fix it and ") from None
+        reason = f"lines {lines.first}-{lines.last}: {exc.message}"
+        raise _stopped(reason, imported, lines.first, "fix it and ") from None
     except SQLAlchemyError as exc:  # the database failed the batch, and none of it was written
-        reason = f"lines {first}-{last} were not imported: {type(exc).__name__}: {_first_line(exc)}"
-        raise _stopped(reason, imported, first, "") from None
+        reason = (
+            f"lines {lines.first}-{lines.last} were not imported: {type(exc).__name__}: {_first_line(exc)}"
+        )
+        raise _stopped(reason, imported, lines.first, "") from None
 
 
 def _stopped(reason: str, imported: int, line: int, fix: str) -> BadRequest:
@@ -114,11 +170,3 @@ def _first_line(exc: Exception) -> str:
 def _batches(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
     while batch := [pair for pair in itertools.islice(lines, size) if pair[1].strip()]:
         yield batch
-
-
-def _item(number: int, line: bytes) -> ImportItem:
-    try:
-        return ImportItem.of(validate(CreateThread, decode_json_object(line)))
-    except AppError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, i.path))}: {i.message}" for i in exc.issues)
-        raise BadRequest(f"line {number}: {problems or exc.message}") from None

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -41,9 +41,10 @@ class CompanyFilter:
 
 
 Lock = Literal["update", "key share"] | None
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
-def _locked(query: Select[Company], lock: Lock) -> Select[Company]:
+def _locked(query: SelectT, lock: Lock) -> SelectT:
     # PostgreSQL only (SQLite's write transactions already run one at a time). Whoever links a
     # contact or thread to a company holds a KEY SHARE lock on it; deleting takes FOR UPDATE, so
     # a delete and a link never interleave into a contact left on a deleted company.
@@ -85,6 +86,20 @@ def many(
         Company.is_deleted.is_(False),
     )
     return {company.id: company for company in session.scalars(_locked(query, lock))}
+
+
+def live_ids(
+    session: Session, workspace_id: str, company_ids: Sequence[str], *, lock: Lock = None
+) -> set[str]:
+    """`many`, for when only which of the ids are live companies matters (no objects made)."""
+    if not company_ids:
+        return set()
+    query = select(Company.id).where(
+        Company.workspace_id == workspace_id,
+        Company.id.in_(list(set(company_ids))),
+        Company.is_deleted.is_(False),
+    )
+    return set(session.scalars(_locked(query, lock)))
 
 
 def first_ids_with_domains(
@@ -189,9 +204,15 @@ def lock_domains(
     Take it before touching contact rows, so that every transaction locks in one order."""
     if session.get_bind().dialect.name != "postgresql" or not ascii_domains:
         return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    for domain in sorted(set(ascii_domains)):  # one order for every writer: no deadlock
-        session.execute(text(f"SELECT {function}(:key)"), {"key": _lock_key("domain", workspace_id, domain)})
+    # One order for every writer, the domains' (no deadlock); unnest keeps the array's order.
+    keys = [_lock_key("domain", workspace_id, domain) for domain in sorted(set(ascii_domains))]
+    session.execute(_LOCK_EXCLUSIVE if exclusive else _LOCK_SHARED, {"keys": keys})
+
+
+_LOCK_EXCLUSIVE = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS key")
+_LOCK_SHARED = text(
+    "SELECT count(pg_advisory_xact_lock_shared(key)) FROM unnest(CAST(:keys AS bigint[])) AS key"
+)
 
 
 def _lock_key(kind: str, workspace_id: str, value: str) -> int:

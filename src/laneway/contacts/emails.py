@@ -23,10 +23,23 @@ class Email:
     domain: str  # the IDNA domain, for matching companies
 
 
-@lru_cache(maxsize=8192)
+CACHED = 8192  # addresses a server process keeps parsed: a busy inbox hears from the same ones
+
+
 def parse_email(raw: str) -> Email:
     """The normal form of `raw`, or ValueError saying what is wrong with it. Cached: parsing
     is costly, and a busy inbox hears from the same addresses again and again."""
+    return _cached_parse(raw)
+
+
+def cache_addresses(maxsize: int) -> None:
+    """Keep up to `maxsize` parsed addresses in this process from now on (an import, whose
+    contacts write again and again over a whole history, wants far more than a server)."""
+    global _cached_parse
+    _cached_parse = lru_cache(maxsize=maxsize)(_parse)
+
+
+def _parse(raw: str) -> Email:
     text = raw.strip()
     if not text:
         raise ValueError("must not be blank")
@@ -49,6 +62,9 @@ def parse_email(raw: str) -> Email:
         key=f"{local}@{valid.ascii_domain.lower()}",
         domain=valid.ascii_domain.lower(),
     )
+
+
+_cached_parse = lru_cache(maxsize=CACHED)(_parse)
 
 
 def email_key(raw: str) -> str | None:

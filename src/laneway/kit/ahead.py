@@ -1,0 +1,45 @@
+"""Work done a step ahead in a second process, for bulk jobs that have a second core to use.
+
+An import parses and validates each batch (Python, all CPU) and then writes it (mostly the
+database's own work); a child process doing the first for the next batch while this one does
+the second for the current batch keeps two cores busy instead of one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def map_ahead(
+    function: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    ahead: int = 2,
+    initializer: Callable[..., object] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[R]:
+    """`function(item)` for each item, in order, computed in one forked child process at most
+    `ahead` items before the caller takes them (so memory stays bounded however many items
+    come). The child is set up by `initializer(*initargs)`. `function`, its items and its
+    results must pickle; an exception it raises is raised here. Where processes cannot be
+    forked, everything runs in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        if initializer is not None:
+            initializer(*initargs)
+        yield from map(function, items)
+        return
+    with multiprocessing.get_context("fork").Pool(1, initializer, initargs) as pool:
+        pending: deque[AsyncResult[R]] = deque()
+        for item in items:
+            pending.append(pool.apply_async(function, (item,)))
+            if len(pending) > ahead:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()

@@ -1,0 +1,57 @@
+"""map_ahead: results in order, from a child process, never far ahead of the caller."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from laneway.kit.ahead import map_ahead
+
+_offset = 0
+
+
+def _set_offset(offset: int) -> None:
+    global _offset
+    _offset = offset
+
+
+def _work(item: int) -> tuple[int, int]:
+    if item < 0:
+        raise ValueError(f"negative item {item}")
+    return item + _offset, os.getpid()
+
+
+def test_results_come_in_order_from_a_child_set_up_by_the_initializer() -> None:
+    results = list(map_ahead(_work, range(20), initializer=_set_offset, initargs=(1000,)))
+    assert [value for value, _ in results] == list(range(1000, 1020))
+    pids = {pid for _, pid in results}
+    assert len(pids) == 1
+    assert pids != {os.getpid()}
+    assert _offset == 0, "the initializer ran in the child, not here"
+
+
+def test_it_reads_at_most_ahead_items_past_what_was_taken() -> None:
+    pulled = 0
+
+    def items() -> Iterator[int]:
+        nonlocal pulled
+        for n in range(1000):
+            pulled += 1
+            yield n
+
+    results = map_ahead(_work, items(), ahead=2)
+    for taken in range(1, 6):
+        next(results)
+        assert pulled <= taken + 2
+    results.close()  # stops the child: nothing more is read
+    assert pulled <= 7
+
+
+def test_an_exception_in_the_child_is_raised_to_the_caller_in_its_place() -> None:
+    results = map_ahead(_work, [1, 2, -3, 4])
+    assert next(results)[0] == 1
+    assert next(results)[0] == 2
+    with pytest.raises(ValueError, match="negative item -3"):
+        next(results)
