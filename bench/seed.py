@@ -6,13 +6,13 @@ Makes a workspace (its admin's API key is printed), projects, issues and compani
 domains, then imports N threads in batches with `laneway.threads.imports` (the code of
 `laneway thread import`): each body goes through the same `CreateThread` validation as POST
 /threads, and a second process makes and prepares each batch while this one writes the one
-before. The threads'
-texts are 40 to 600 characters (about 300 on average), their contacts spread over the
-companies (and some free-mail addresses), states and pain levels mixed, about a third linked
-to a project and a tenth to an issue, created over the past three years.
+before. The threads' texts are 40 to 600 characters (about 300 on average), their contacts
+spread over the companies (and some free-mail addresses), states and pain levels mixed, about
+a third linked to a project and a tenth to an issue, created over the past three years.
 
 Prints one JSON object: the workspace, key, ids to query, how many rows of each kind were
-made and how long it took.
+made and how long it took. With `--jsonl PATH` it makes the workspace and writes the same
+bodies to PATH, one per line, for timing `laneway thread import --workspace ID PATH` itself.
 """
 
 from __future__ import annotations
@@ -77,6 +77,11 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=20_000, help="threads per transaction (20,000)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--sqlite-cache-mib", type=int, default=512, help="SQLite page cache of the import")
+    parser.add_argument(
+        "--jsonl",
+        metavar="PATH",
+        help="write the bodies to PATH as JSON lines (for `laneway thread import`) instead of importing them",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     n_contacts = max(1, args.contacts or args.threads // 10)
@@ -120,6 +125,16 @@ def main() -> int:
         seed=args.seed,
     )
     batches = [(first, min(args.batch, args.threads - first)) for first in range(0, args.threads, args.batch)]
+    if args.jsonl:
+        _adopt(world)
+        with open(args.jsonl, "w", encoding="utf-8") as out:
+            for first, size in batches:
+                rng = _batch_rng(world, first)
+                for n in range(first, first + size):
+                    out.write(json.dumps(_body(rng, world, world.start + world.step * n)) + "\n")
+        database.dispose()
+        print(json.dumps({**ids, "apiKey": api_key, "jsonl": args.jsonl, "threads": args.threads}))
+        return 0
     made = 0
     wait_seconds = import_seconds = 0.0
     thread_ids: list[str] = []
@@ -196,12 +211,17 @@ def _prepared_batch(batch: tuple[int, int]) -> Prepared:
     prepared for writing."""
     first, size = batch
     assert _world is not None
-    rng = random.Random(_world.seed * 1_000_003 + first)
+    rng = _batch_rng(_world, first)
     items = [
         ImportItem.of(validate(CreateThread, _body(rng, _world, _world.start + _world.step * n)))
         for n in range(first, first + size)
     ]
     return prepare(items, _world.workspace_id, _world.reporter_id)
+
+
+def _batch_rng(world: World, first: int) -> random.Random:
+    """The same bodies from thread `first` on, whether imported here or written out."""
+    return random.Random(world.seed * 1_000_003 + first)
 
 
 def _body(rng: random.Random, world: World, created: datetime) -> dict[str, Any]:

@@ -170,7 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--workspace", required=True)
     p.add_argument("--email", help="the member who reports them (default: the workspace's first admin)")
-    p.add_argument("--batch", type=_at_least(1), default=2000, help="threads per transaction (default 2000)")
+    p.add_argument(
+        "--batch",
+        type=_at_least(1),
+        default=20_000,
+        help="threads per transaction (default 20000; fewer hold SQLite's write lock for less time "
+        "when a server is taking writes meanwhile)",
+    )
     p.add_argument(
         "--skip", type=_at_least(0), default=0, help="skip this many lines first (to go on after a fix)"
     )

@@ -33,7 +33,7 @@ def decode_json_object(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise BadRequest("The request body is not valid UTF-8") from None
     try:
-        data = json.loads(text, parse_constant=_not_json, parse_int=_bounded_int)
+        data = _DECODER.decode(text)
     except RecursionError:
         raise BadRequest(f"The request body nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
@@ -55,6 +55,10 @@ def _bounded_int(digits: str) -> int:
     if len(digits) > MAX_INT_DIGITS:
         raise ValueError(f"a number has more than {MAX_INT_DIGITS} digits")
     return int(digits)
+
+
+# One decoder for every body (json.loads with hooks builds a new one each call).
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_int=_bounded_int)
 
 
 def _json_kind(value: Any) -> str:
