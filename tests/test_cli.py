@@ -18,6 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from laneway.cli import imports as imports_cli
 from laneway.cli import main
 from laneway.kit.db import Database
 from laneway.threads.models import Thread
@@ -197,6 +198,50 @@ def test_thread_import_takes_json_lines_and_says_where_to_go_on_after_a_bad_one(
     with database.unit_of_work(write=False) as session:
         texts = sorted(session.scalars(select(Thread.text).where(Thread.workspace_id == workspace)))
     assert texts == ["feedback 1", "feedback 1b", "feedback 2", "feedback 3", "feedback 4", "feedback 5"]
+
+
+_prepare = imports_cli._prepare
+
+
+def _die_on_line_five(batch: list[tuple[int, bytes]]) -> Any:
+    if batch[0][0] == 5:
+        os._exit(9)  # in the forked preparing process, as the OOM killer would end it
+    return _prepare(batch)
+
+
+def test_thread_import_says_where_to_go_on_when_its_preparing_process_dies(
+    run: Any, workdir: Path, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = run("workspace", "create", "--name", "Killed", "--admin-email", "boss@killed.example")[
+        "workspace"
+    ]["id"]
+    lines = [json.dumps({"text": f"feedback {n}", "painLevel": "LOW", "contactEmail": "c@killed.example"})
+             for n in range(1, 8)]  # fmt: skip
+    (workdir / "seven.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(imports_cli, "_prepare", _die_on_line_five)
+    err = run("thread", "import", "--workspace", workspace, "--batch", "2", "seven.jsonl", ok=False)
+    # Batches 1-2 and 3-4 may or may not have come back before the child died preparing 5-6.
+    stopped = re.search(
+        r"preparing the lines from (\d+) on stopped unexpectedly .*The (\d+) threads before", err
+    )
+    assert stopped, err
+    line, imported = int(stopped[1]), int(stopped[2])
+    assert line in (1, 3, 5)
+    assert imported == line - 1
+    assert f"go on with --skip {line - 1}" in err
+    assert _texts(database, workspace) == [f"feedback {n}" for n in range(1, line)]
+
+    monkeypatch.setattr(imports_cli, "_prepare", _prepare)
+    out = run(
+        "thread", "import", "--workspace", workspace, "--batch", "2", "--skip", str(line - 1), "seven.jsonl"
+    )
+    assert out["imported"] == 8 - line
+    assert _texts(database, workspace) == [f"feedback {n}" for n in range(1, 8)]
+
+
+def _texts(database: Database, workspace: str) -> list[str]:
+    with database.unit_of_work(write=False) as session:
+        return sorted(session.scalars(select(Thread.text).where(Thread.workspace_id == workspace)))
 
 
 def test_thread_import_refuses_an_unknown_workspace_and_bad_numbers(run: Any, workdir: Path) -> None:

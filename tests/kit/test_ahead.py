@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -55,3 +57,26 @@ def test_an_exception_in_the_child_is_raised_to_the_caller_in_its_place() -> Non
     assert next(results)[0] == 2
     with pytest.raises(ValueError, match="negative item -3"):
         next(results)
+
+
+def _die_at_two(item: int) -> int:
+    if item == 2:
+        os._exit(9)  # as the kernel's OOM killer would end it: no exception, no goodbye
+    return item
+
+
+def test_a_child_that_dies_raises_broken_process_pool_instead_of_leaving_the_caller_waiting() -> None:
+    def give_up(signum: int, frame: object) -> None:
+        raise TimeoutError("map_ahead still waiting 30 s after its child died")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(30)
+    try:
+        results = map_ahead(_die_at_two, range(5))
+        assert next(results) == 0
+        assert next(results) == 1
+        with pytest.raises(BrokenProcessPool):
+            next(results)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -8,6 +8,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO
@@ -50,6 +51,7 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
     )  # fmt: skip
     with database.unit_of_work(write=False) as session:
         reporter_id = _reporter(session, args.workspace, args.email)
+    database.dispose()  # the preparing process is forked with no database connection to inherit
     started = time.perf_counter()
     imported = contacts = 0
     # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
@@ -57,12 +59,13 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
     try:
         lines = itertools.islice(enumerate(source, start=1), args.skip, None)
         setup = _Setup(args.workspace, reporter_id, settings.snooze_period)
-        for prepared in map_ahead(
-            _prepare, _batches(lines, args.batch), initializer=_adopt, initargs=(setup,)
-        ):
+        batches = map_ahead(_prepare, _batches(lines, args.batch), initializer=_adopt, initargs=(setup,))
+        next_line = args.skip + 1
+        while prepared := _next_batch(batches, imported, next_line):
             if isinstance(prepared, _Bad):
                 raise _stopped(prepared.reason, imported, prepared.first, "fix the line and ")
             result = _write_batch(database, prepared, imported)
+            next_line = prepared.last + 1
             with database.unit_of_work() as session:
                 keep_statistics(session, imported, imported + len(result.thread_ids))
             imported += len(result.thread_ids)
@@ -140,6 +143,14 @@ def _prepare(batch: list[tuple[int, bytes]]) -> _Lines | _Bad:
             return _Bad(batch[0][0], f"line {number}: {problems or exc.message}")  # its batch is not written
     prepared = prepare(items, _setup.workspace_id, _setup.reporter_id, _setup.snooze_period)
     return _Lines(batch[0][0], batch[-1][0], prepared)
+
+
+def _next_batch(batches: Iterator[_Lines | _Bad], imported: int, next_line: int) -> _Lines | _Bad | None:
+    try:
+        return next(batches, None)
+    except BrokenProcessPool:  # the preparing process died (the kernel's OOM killer, say)
+        reason = f"the process preparing the lines from {next_line} on stopped unexpectedly (out of memory?)"
+        raise _stopped(reason, imported, next_line, "") from None
 
 
 def _write_batch(database: Database, lines: _Lines, imported: int) -> Imported:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,18 +28,24 @@ def map_ahead(
     """`function(item)` for each item, in order, computed in one forked child process at most
     `ahead` items before the caller takes them (so memory stays bounded however many items
     come). The child is set up by `initializer(*initargs)`. `function`, its items and its
-    results must pickle; an exception it raises is raised here. Where processes cannot be
-    forked, everything runs in this process."""
+    results must pickle; an exception it raises is raised here, and a child that dies (killed
+    for memory, say) raises BrokenProcessPool rather than leaving the caller waiting. Where
+    processes cannot be forked, everything runs in this process."""
     if "fork" not in multiprocessing.get_all_start_methods():
         if initializer is not None:
             initializer(*initargs)
         yield from map(function, items)
         return
-    with multiprocessing.get_context("fork").Pool(1, initializer, initargs) as pool:
-        pending: deque[AsyncResult[R]] = deque()
+    child = ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+    )
+    pending: deque[Future[R]] = deque()
+    try:
         for item in items:
-            pending.append(pool.apply_async(function, (item,)))
+            pending.append(child.submit(function, item))
             if len(pending) > ahead:
-                yield pending.popleft().get()
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
+    finally:  # also when the caller stops early: what it will not take is not computed
+        child.shutdown(wait=True, cancel_futures=True)
