@@ -244,6 +244,40 @@ def _texts(database: Database, workspace: str) -> list[str]:
         return sorted(session.scalars(select(Thread.text).where(Thread.workspace_id == workspace)))
 
 
+@pytest.mark.parametrize("batch", ["1", "2", "3"])
+def test_thread_import_reads_past_runs_of_blank_lines_longer_than_a_batch(
+    run: Any, workdir: Path, database: Database, batch: str
+) -> None:
+    workspace = run("workspace", "create", "--name", "Blanks", "--admin-email", "boss@blanks.example")[
+        "workspace"
+    ]["id"]
+    line = '{"text": "feedback %d", "painLevel": "LOW", "contactEmail": "c@blanks.example"}'
+    text = (
+        "\n".join([line % 1, "", line % 2, "", "  ", "\r", "", line % 3, "", "", "", "", line % 4]) + "\n\n"
+    )
+    (workdir / "blanks.jsonl").write_text(text, encoding="utf-8")
+    assert (
+        run("thread", "import", "--workspace", workspace, "--batch", batch, "blanks.jsonl")["imported"] == 4
+    )
+    assert _texts(database, workspace) == [f"feedback {n}" for n in range(1, 5)]
+
+
+def test_thread_import_names_the_bad_line_by_its_own_position(run: Any, workdir: Path) -> None:
+    workspace = run("workspace", "create", "--name", "Bad JSON", "--admin-email", "boss@badjson.example")[
+        "workspace"
+    ]["id"]
+    good = '{"text": "fine", "painLevel": "LOW", "contactEmail": "c@badjson.example"}'
+    (workdir / "bad.jsonl").write_text(
+        good + "\n" + '{"text": "x" "painLevel": "LOW"}' + "\r\n", encoding="utf-8"
+    )
+    err = run("thread", "import", "--workspace", workspace, "bad.jsonl", ok=False)
+    assert "line 2: The request body is not valid JSON: Expecting ',' delimiter: line 1 column 14 (char 13)" in err
+    assert (
+        "The 0 threads before line 1 were imported, none from it on: fix the line and go on with --skip 0"
+        in err
+    )
+
+
 def test_thread_import_refuses_an_unknown_workspace_and_bad_numbers(run: Any, workdir: Path) -> None:
     (workdir / "empty.jsonl").write_text("", encoding="utf-8")
     assert "No workspace" in run("thread", "import", "--workspace", "nope", "empty.jsonl", ok=False)

@@ -137,7 +137,7 @@ def _prepare(batch: list[tuple[int, bytes]]) -> _Lines | _Bad:
     items = []
     for number, line in batch:
         try:
-            items.append(ImportItem.of(validate(CreateThread, decode_json_object(line))))
+            items.append(ImportItem.of(validate(CreateThread, decode_json_object(line.strip()))))
         except AppError as exc:
             problems = "; ".join(f"{'.'.join(map(str, i.path))}: {i.message}" for i in exc.issues)
             return _Bad(batch[0][0], f"line {number}: {problems or exc.message}")  # its batch is not written
@@ -169,7 +169,7 @@ def _write_batch(database: Database, lines: _Lines, imported: int) -> Imported:
 
 
 def _stopped(reason: str, imported: int, line: int, fix: str) -> BadRequest:
-    done = f"The {imported} threads before line {line} were imported"
+    done = f"The {imported} threads before line {line} were imported, none from it on"
     return BadRequest(f"{reason}. {done}: {fix}go on with --skip {line - 1}")
 
 
@@ -179,5 +179,13 @@ def _first_line(exc: Exception) -> str:
 
 
 def _batches(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
-    while batch := [pair for pair in itertools.islice(lines, size) if pair[1].strip()]:
+    """Batches of `size` lines that are not blank (blank lines, however many, are skipped)."""
+    batch: list[tuple[int, bytes]] = []
+    for number, line in lines:
+        if line.strip():
+            batch.append((number, line))
+            if len(batch) == size:
+                yield batch
+                batch = []
+    if batch:
         yield batch
