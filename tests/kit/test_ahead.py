@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 
@@ -80,3 +83,40 @@ def test_a_child_that_dies_raises_broken_process_pool_instead_of_leaving_the_cal
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+_ORPHAN = """
+import os, sys, time
+from laneway.kit.ahead import map_ahead
+
+def slow(item):
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+    return item
+
+for _ in map_ahead(slow, range(3)):
+    pass
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the kernel ends the child with its parent on Linux"
+)
+def test_the_child_ends_when_its_parent_is_killed() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child):
+        assert time.monotonic() < deadline, f"child {child} still running 10 s after its parent was killed"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False

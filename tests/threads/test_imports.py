@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -215,3 +216,33 @@ def test_a_batch_prepared_in_another_process_writes_what_the_items_say(
     assert first["createdAt"] < second["createdAt"]
     truth = counted(workspace.database, workspace.id)
     assert kept(workspace.database, workspace.id, list(truth)) == truth
+
+
+def test_two_imports_sharing_new_addresses_in_opposite_orders_both_finish(
+    workspace: WorkspaceFixture,
+) -> None:
+    """On PostgreSQL each waits for the other's new contacts instead of deadlocking: both write
+    them in one order, the addresses'."""
+    addresses = [f"shared{n}@{workspace.id}.example" for n in range(3000)]
+    forward = items(*({"text": f"a {a}", "contactEmail": a} for a in addresses))
+    backward = items(*({"text": f"b {a}", "contactEmail": a.upper()} for a in reversed(addresses)))
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def importer(batch: list[ImportItem]) -> None:
+        prepared = prepare(batch, workspace.id, workspace.admin.user_id)
+        start.wait()
+        try:
+            with workspace.database.unit_of_work() as session:
+                write(session, prepared)
+        except BaseException as exc:
+            failures.append(exc)
+
+    runs = [threading.Thread(target=importer, args=(batch,)) for batch in (forward, backward)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert failures == []
+    assert workspace.count(Thread) == 6000
+    assert workspace.count(Contact) == 3000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -56,31 +57,57 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
     imported = contacts = 0
     # Bytes, decoded line by line: a line that is not UTF-8 is a bad line like any other.
     source: IO[bytes] = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    next_line = args.skip + 1
+    stop = _StopAtBatchEnd()
     try:
         lines = itertools.islice(enumerate(source, start=1), args.skip, None)
         setup = _Setup(args.workspace, reporter_id, settings.snooze_period)
         batches = map_ahead(_prepare, _batches(lines, args.batch), initializer=_adopt, initargs=(setup,))
-        next_line = args.skip + 1
         while prepared := _next_batch(batches, imported, next_line):
             if isinstance(prepared, _Bad):
                 raise _stopped(prepared.reason, imported, prepared.first, "fix the line and ")
             result = _write_batch(database, prepared, imported)
-            next_line = prepared.last + 1
-            with database.unit_of_work() as session:
-                keep_statistics(session, imported, imported + len(result.thread_ids))
             imported += len(result.thread_ids)
             contacts += result.contacts_created
+            next_line = prepared.last + 1
+            if stop.signal:
+                break
+            with database.unit_of_work() as session:
+                keep_statistics(session, imported - len(result.thread_ids), imported)
             if sys.stderr.isatty():
                 print(f"laneway: imported {imported} threads", file=sys.stderr, flush=True)
         if imported:
             tablestats.after_bulk_load(database.engine)
     finally:
+        stop.restore()
         if source is not sys.stdin.buffer:
             source.close()
         database.dispose()
+    if stop.signal:
+        print(f"laneway: interrupted. {_done(imported, next_line)}: go on with --skip {next_line - 1}",
+              file=sys.stderr)  # fmt: skip
+        return 128 + stop.signal
     print(json.dumps({"imported": imported, "contactsCreated": contacts,
                       "seconds": round(time.perf_counter() - started, 2)}))  # fmt: skip
     return 0
+
+
+class _StopAtBatchEnd:
+    """Ctrl-C (SIGINT) or SIGTERM asks the import to stop once the batch being written is
+    committed and counted, so that what it says was imported is what was. A second signal
+    acts as usual (and rolls back the batch)."""
+
+    def __init__(self) -> None:
+        self.signal = 0
+        self._previous = {sig: signal.signal(sig, self._ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def _ask(self, signum: int, frame: object) -> None:
+        self.signal = signum
+        self.restore()
+
+    def restore(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
 def _reporter(session: Session, workspace_id: str, email: str | None) -> str:
@@ -156,8 +183,7 @@ def _next_batch(batches: Iterator[_Lines | _Bad], imported: int, next_line: int)
 def _write_batch(database: Database, lines: _Lines, imported: int) -> Imported:
     """One batch in one transaction; whatever stops it says how to go on from its first line."""
     try:
-        with database.unit_of_work() as session:
-            return write(session, lines.batch)
+        return database.transact(lambda session: write(session, lines.batch))
     except AppError as exc:  # an id the workspace does not have
         reason = f"lines {lines.first}-{lines.last}: {exc.message}"
         raise _stopped(reason, imported, lines.first, "fix it and ") from None
@@ -169,8 +195,11 @@ def _write_batch(database: Database, lines: _Lines, imported: int) -> Imported:
 
 
 def _stopped(reason: str, imported: int, line: int, fix: str) -> BadRequest:
-    done = f"The {imported} threads before line {line} were imported, none from it on"
-    return BadRequest(f"{reason}. {done}: {fix}go on with --skip {line - 1}")
+    return BadRequest(f"{reason}. {_done(imported, line)}: {fix}go on with --skip {line - 1}")
+
+
+def _done(imported: int, line: int) -> str:
+    return f"The {imported} threads before line {line} were imported, none from it on"
 
 
 def _first_line(exc: Exception) -> str:

@@ -51,7 +51,7 @@ def _locked(query: SelectT, lock: Lock) -> SelectT:
     if lock == "update":
         return query.with_for_update(of=Company)
     if lock == "key share":
-        return query.with_for_update(key_share=True, of=Company)
+        return query.with_for_update(read=True, key_share=True, of=Company)
     return query
 
 
@@ -118,7 +118,7 @@ def first_ids_with_domains(
             Company.is_deleted.is_(False),
         )
         .order_by(Company.created_at, Company.id)
-        .with_for_update(key_share=True, of=Company)
+        .with_for_update(read=True, key_share=True, of=Company)
     )
     found: dict[str, str] = {}
     for domain, company_id in session.execute(query):
@@ -204,9 +204,20 @@ def lock_domains(
     Take it before touching contact rows, so that every transaction locks in one order."""
     if session.get_bind().dialect.name != "postgresql" or not ascii_domains:
         return
-    # One order for every writer, the domains' (no deadlock); unnest keeps the array's order.
-    keys = [_lock_key("domain", workspace_id, domain) for domain in sorted(set(ascii_domains))]
+    # A lock per bucket of domains, not per domain: PostgreSQL's lock table is small and shared
+    # (64 locks a connection by default), and an import's batch may hold thousands of domains.
+    # Domains that share a bucket only wait for each other when a company writer takes one.
+    # One order for every writer, the keys' (no deadlock); unnest keeps the array's order.
+    keys = sorted({_lock_key("domain", workspace_id, _bucket(domain)) for domain in ascii_domains})
     session.execute(_LOCK_EXCLUSIVE if exclusive else _LOCK_SHARED, {"keys": keys})
+
+
+DOMAIN_LOCK_BUCKETS = 32  # the most domain locks one transaction takes
+
+
+def _bucket(domain: str) -> str:
+    digest = hashlib.blake2b(domain.encode(), digest_size=4).digest()
+    return str(int.from_bytes(digest, "big") % DOMAIN_LOCK_BUCKETS)
 
 
 _LOCK_EXCLUSIVE = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS key")

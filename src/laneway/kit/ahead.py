@@ -7,7 +7,11 @@ the second for the current batch keeps two cores busy instead of one.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,7 +41,10 @@ def map_ahead(
         yield from map(function, items)
         return
     child = ProcessPoolExecutor(
-        1, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+        1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_child,
+        initargs=(os.getpid(), initializer, initargs),
     )
     pending: deque[Future[R]] = deque()
     try:
@@ -49,3 +56,21 @@ def map_ahead(
             yield pending.popleft().result()
     finally:  # also when the caller stops early: what it will not take is not computed
         child.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_child(parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]) -> None:
+    # Ctrl-C, or a SIGTERM sent to the process group, is the parent's to act on: it stops the
+    # child when it is done with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # The child holds copies of its own pipes' ends, so it would wait for work forever once the
+    # parent is gone (killed, say): on Linux the kernel ends it with its parent.
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+_PR_SET_PDEATHSIG = 1

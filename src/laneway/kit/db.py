@@ -15,12 +15,15 @@ import anyio
 import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 WRITE_OPTION = "laneway_write"
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+ATTEMPTS = 3  # a unit of work the database ends for a deadlock or a serialization conflict is run this often
+_RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -178,11 +181,23 @@ class Database:
         threads that would each hold a pool slot or a lock while waiting for another. SQLite
         takes one writer at a time anyway, so its writers queue here rather than spin on the
         busy timeout."""
-        return await anyio.to_thread.run_sync(self._work, work, write, limiter=self._limiter(write))
+        return await anyio.to_thread.run_sync(self.transact, work, write, limiter=self._limiter(write))
 
-    def _work(self, work: Callable[[Session], T], write: bool) -> T:
-        with self.unit_of_work(write=write) as session:
-            return work(session)
+    def transact(self, work: Callable[[Session], T], write: bool = True) -> T:
+        """`work(session)` as one unit of work, run again (up to ATTEMPTS times in all) when
+        PostgreSQL ends its transaction to break a deadlock or a serialization conflict: nothing
+        of it was written. `work` must touch nothing outside its session."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.unit_of_work(write=write) as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in _RETRYABLE:
+                    raise
+                logger.warning(
+                    "transaction ended by the database (%s); running it again", type(exc.orig).__name__
+                )
+        raise AssertionError("unreachable")
 
     def _limiter(self, write: bool) -> anyio.CapacityLimiter:
         loop = asyncio.get_running_loop()

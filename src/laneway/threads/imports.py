@@ -301,15 +301,15 @@ def _upsert_contacts(
             "is_deleted": False,
             "version": 1,
         }
-        for key in emails
-        if key not in found
+        for key in sorted(emails)  # in one order for every importer: two that share new addresses
+        if key not in found  # wait for each other on PostgreSQL instead of deadlocking
     ]
     insert_many_if_absent(session, Contact, ["workspace_id", "email_key"], fresh)
     if fresh:
         found.update(_contacts_by_key(session, workspace_id, [str(row["email_key"]) for row in fresh]))
     ours = {row["id"] for row in fresh}  # a concurrent importer may have made some of them first
     created = sum(1 for contact_id, _, _ in found.values() if contact_id in ours)
-    deleted = [contact_id for contact_id, _, is_deleted in found.values() if is_deleted]
+    deleted = sorted(contact_id for contact_id, _, is_deleted in found.values() if is_deleted)
     for start in range(0, len(deleted), CHUNK):
         session.execute(
             update(Contact)
