@@ -186,7 +186,7 @@ def test_thread_import_takes_json_lines_and_says_where_to_go_on_after_a_bad_one(
     (workdir / "broken.jsonl").write_text("\n".join(broken) + "\n", encoding="utf-8")
     err = run("thread", "import", "--workspace", workspace, "--batch", "2", "broken.jsonl", ok=False)
     assert "line 4: painLevel" in err
-    assert "The 2 threads before line 3 were imported" in err
+    assert "This run imported 2 threads, none from line 3 on" in err
     assert "--skip 2" in err
 
     broken[3] = lines[0].replace("feedback 1", "feedback 1b")
@@ -222,7 +222,7 @@ def test_thread_import_says_where_to_go_on_when_its_preparing_process_dies(
     err = run("thread", "import", "--workspace", workspace, "--batch", "2", "seven.jsonl", ok=False)
     # Batches 1-2 and 3-4 may or may not have come back before the child died preparing 5-6.
     stopped = re.search(
-        r"preparing the lines from (\d+) on stopped unexpectedly .*The (\d+) threads before", err
+        r"preparing the lines from (\d+) on stopped unexpectedly .*This run imported (\d+) thread", err
     )
     assert stopped, err
     line, imported = int(stopped[1]), int(stopped[2])
@@ -272,10 +272,7 @@ def test_thread_import_names_the_bad_line_by_its_own_position(run: Any, workdir:
     )
     err = run("thread", "import", "--workspace", workspace, "bad.jsonl", ok=False)
     assert "line 2: The request body is not valid JSON: Expecting ',' delimiter: line 1 column 14" in err
-    assert (
-        "The 0 threads before line 1 were imported, none from it on: fix the line and go on with --skip 0"
-        in err
-    )
+    assert "This run imported 0 threads, none from line 1 on: fix the line and go on with --skip 0" in err
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -304,7 +301,7 @@ def test_thread_import_interrupted_says_where_to_go_on_and_leaves_no_process_beh
     assert importer.returncode == 128 + signum, err
     assert out == ""
     stopped = re.fullmatch(
-        r"laneway: interrupted\. The (\d+) threads before line (\d+) were imported, none from it on: "
+        r"laneway: interrupted\. This run imported (\d+) threads?, none from line (\d+) on: "
         r"go on with --skip (\d+)\n",
         err,
     )
@@ -312,6 +309,25 @@ def test_thread_import_interrupted_says_where_to_go_on_and_leaves_no_process_beh
     imported, line, skip = map(int, stopped.groups())
     assert imported == skip == line - 1
     assert len(_texts(database, workspace)) == imported
+
+
+def test_thread_import_takes_a_byte_order_mark_and_refuses_a_line_over_the_body_limit(
+    run: Any, workdir: Path, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = run("workspace", "create", "--name", "Limits", "--admin-email", "boss@limits.example")[
+        "workspace"
+    ]["id"]
+    line = '{"text": "%s", "painLevel": "LOW", "contactEmail": "c@limits.example"}'
+    (workdir / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + (line % "first").encode() + b"\r\n")
+    assert run("thread", "import", "--workspace", workspace, "bom.jsonl")["imported"] == 1
+    monkeypatch.setenv("LANEWAY_MAX_BODY_BYTES", "200")
+    (workdir / "long.jsonl").write_text(line % "fits" + "\n" + line % ("x" * 200) + "\n", encoding="utf-8")
+    err = run("thread", "import", "--workspace", workspace, "long.jsonl", ok=False)
+    assert (
+        "line 2: larger than 200 bytes, the most a POST /threads body may have (LANEWAY_MAX_BODY_BYTES)"
+        in err
+    )
+    assert _texts(database, workspace) == ["first"]
 
 
 def test_thread_import_refuses_an_unknown_workspace_and_bad_numbers(run: Any, workdir: Path) -> None:
@@ -395,7 +411,7 @@ def test_thread_import_names_a_line_that_is_not_utf8_or_a_batch_with_an_unknown_
     (workdir / "bytes.jsonl").write_bytes(good + b"\n" + b'{"text": "a\xff\xfeb", "painLevel": "LOW"}\n')
     err = run("thread", "import", "--workspace", workspace, "--batch", "1", "bytes.jsonl", ok=False)
     assert "line 2: The request body is not valid UTF-8" in err
-    assert "The 1 threads before line 2 were imported" in err
+    assert "This run imported 1 thread, none from line 2 on" in err
     assert "--skip 1" in err
 
     unknown = b'{"text": "x", "painLevel": "LOW", "contactEmail": "u@bytes.example", "projectId": "nope"}'

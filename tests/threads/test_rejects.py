@@ -151,6 +151,17 @@ def test_nan_and_infinity_are_not_json(
     assert_nothing_written(workspace)
 
 
+@pytest.mark.parametrize("number", ["1e999", "-1E400"])
+def test_numbers_beyond_a_float_are_400(client: TestClient, workspace: WorkspaceFixture, number: str) -> None:
+    body = json.dumps(thread_body())[:-1] + f', "extra": {number}' + "}"
+    response = raw_post(client, workspace, body.encode())
+    assert response.status_code == 400, response.text
+    assert (
+        response.json()["message"] == f"The request body is not valid JSON: the number {number} is too large"
+    )
+    assert_nothing_written(workspace)
+
+
 def test_body_over_the_limit_is_413(client: TestClient, workspace: WorkspaceFixture) -> None:
     big = json.dumps(thread_body(text="x" * (1_048_576 + 10))).encode()
     response = raw_post(client, workspace, big)

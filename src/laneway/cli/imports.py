@@ -61,7 +61,7 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
     stop = _StopAtBatchEnd()
     try:
         lines = itertools.islice(enumerate(source, start=1), args.skip, None)
-        setup = _Setup(args.workspace, reporter_id, settings.snooze_period)
+        setup = _Setup(args.workspace, reporter_id, settings.snooze_period, settings.max_body_bytes)
         batches = map_ahead(_prepare, _batches(lines, args.batch), initializer=_adopt, initargs=(setup,))
         while prepared := _next_batch(batches, imported, next_line):
             if isinstance(prepared, _Bad):
@@ -130,6 +130,7 @@ class _Setup:
     workspace_id: str
     reporter_id: str
     snooze_period: timedelta
+    max_line_bytes: int  # LANEWAY_MAX_BODY_BYTES, as for a body sent to POST /threads
 
 
 @dataclass(frozen=True)
@@ -159,12 +160,21 @@ def _adopt(setup: _Setup) -> None:
     cache_addresses(ADDRESSES_CACHED)
 
 
+_BOM = "\ufeff".encode()
+
+
 def _prepare(batch: list[tuple[int, bytes]]) -> _Lines | _Bad:
     assert _setup is not None
     items = []
     for number, line in batch:
+        body = line.strip()
+        if number == 1:
+            body = body.removeprefix(_BOM)  # some editors begin a UTF-8 file with one
+        if len(body) > _setup.max_line_bytes:
+            limit = f"larger than {_setup.max_line_bytes} bytes, the most a POST /threads body may have"
+            return _Bad(batch[0][0], f"line {number}: {limit} (LANEWAY_MAX_BODY_BYTES)")
         try:
-            items.append(ImportItem.of(validate(CreateThread, decode_json_object(line.strip()))))
+            items.append(ImportItem.of(validate(CreateThread, decode_json_object(body))))
         except AppError as exc:
             problems = "; ".join(f"{'.'.join(map(str, i.path))}: {i.message}" for i in exc.issues)
             return _Bad(batch[0][0], f"line {number}: {problems or exc.message}")  # its batch is not written
@@ -199,7 +209,7 @@ def _stopped(reason: str, imported: int, line: int, fix: str) -> BadRequest:
 
 
 def _done(imported: int, line: int) -> str:
-    return f"The {imported} threads before line {line} were imported, none from it on"
+    return f"This run imported {imported} thread{'' if imported == 1 else 's'}, none from line {line} on"
 
 
 def _first_line(exc: Exception) -> str:

@@ -8,6 +8,7 @@ a body goes through here instead, and every failure is a 400 naming the field.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -50,6 +51,13 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not a JSON value")
 
 
+def _finite_float(digits: str) -> float:
+    value = float(digits)
+    if math.isinf(value):  # 1e999: JSON has no infinity, and no column could hold it
+        raise ValueError(f"the number {digits[:20]} is too large")
+    return value
+
+
 def _bounded_int(digits: str) -> int:
     # Python refuses ints of over 4,300 digits with a message about its own settings.
     if len(digits) > MAX_INT_DIGITS:
@@ -58,7 +66,7 @@ def _bounded_int(digits: str) -> int:
 
 
 # One decoder for every body (json.loads with hooks builds a new one each call).
-_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_int=_bounded_int)
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_int=_bounded_int, parse_float=_finite_float)
 
 
 def _json_kind(value: Any) -> str:
