@@ -200,6 +200,10 @@ def test_thread_import_takes_json_lines_and_says_where_to_go_on_after_a_bad_one(
     assert texts == ["feedback 1", "feedback 1b", "feedback 2", "feedback 3", "feedback 4", "feedback 5"]
 
 
+def _workspace(run: Any, name: str, admin_email: str) -> str:
+    return str(run("workspace", "create", "--name", name, "--admin-email", admin_email)["workspace"]["id"])
+
+
 _prepare = imports_cli._prepare
 
 
@@ -212,9 +216,7 @@ def _die_on_line_five(batch: list[tuple[int, bytes]]) -> Any:
 def test_thread_import_says_where_to_go_on_when_its_preparing_process_dies(
     run: Any, workdir: Path, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workspace = run("workspace", "create", "--name", "Killed", "--admin-email", "boss@killed.example")[
-        "workspace"
-    ]["id"]
+    workspace = _workspace(run, "Killed", "boss@killed.example")
     lines = [json.dumps({"text": f"feedback {n}", "painLevel": "LOW", "contactEmail": "c@killed.example"})
              for n in range(1, 8)]  # fmt: skip
     (workdir / "seven.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -248,9 +250,7 @@ def _texts(database: Database, workspace: str) -> list[str]:
 def test_thread_import_reads_past_runs_of_blank_lines_longer_than_a_batch(
     run: Any, workdir: Path, database: Database, batch: str
 ) -> None:
-    workspace = run("workspace", "create", "--name", "Blanks", "--admin-email", "boss@blanks.example")[
-        "workspace"
-    ]["id"]
+    workspace = _workspace(run, "Blanks", "boss@blanks.example")
     line = '{"text": "feedback %d", "painLevel": "LOW", "contactEmail": "c@blanks.example"}'
     text = (
         "\n".join([line % 1, "", line % 2, "", "  ", "\r", "", line % 3, "", "", "", "", line % 4]) + "\n\n"
@@ -263,9 +263,7 @@ def test_thread_import_reads_past_runs_of_blank_lines_longer_than_a_batch(
 
 
 def test_thread_import_names_the_bad_line_by_its_own_position(run: Any, workdir: Path) -> None:
-    workspace = run("workspace", "create", "--name", "Bad JSON", "--admin-email", "boss@badjson.example")[
-        "workspace"
-    ]["id"]
+    workspace = _workspace(run, "Bad JSON", "boss@badjson.example")
     good = '{"text": "fine", "painLevel": "LOW", "contactEmail": "c@badjson.example"}'
     (workdir / "bad.jsonl").write_text(
         good + "\n" + '{"text": "x" "painLevel": "LOW"}' + "\r\n", encoding="utf-8"
@@ -279,9 +277,7 @@ def test_thread_import_names_the_bad_line_by_its_own_position(run: Any, workdir:
 def test_thread_import_interrupted_says_where_to_go_on_and_leaves_no_process_behind(
     run: Any, workdir: Path, database: Database, database_url: str, signum: int
 ) -> None:
-    workspace = run("workspace", "create", "--name", "Ctrl-C", "--admin-email", "boss@ctrlc.example")[
-        "workspace"
-    ]["id"]
+    workspace = _workspace(run, "Ctrl-C", "boss@ctrlc.example")
     line = '{"text": "feedback %d", "painLevel": "LOW", "contactEmail": "c%d@ctrlc.example"}\n'
     (workdir / "many.jsonl").write_text(
         "".join(line % (n, n % 500) for n in range(200_000)), encoding="utf-8"
@@ -314,9 +310,7 @@ def test_thread_import_interrupted_says_where_to_go_on_and_leaves_no_process_beh
 def test_thread_import_takes_a_byte_order_mark_and_refuses_a_line_over_the_body_limit(
     run: Any, workdir: Path, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workspace = run("workspace", "create", "--name", "Limits", "--admin-email", "boss@limits.example")[
-        "workspace"
-    ]["id"]
+    workspace = _workspace(run, "Limits", "boss@limits.example")
     line = '{"text": "%s", "painLevel": "LOW", "contactEmail": "c@limits.example"}'
     (workdir / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + (line % "first").encode() + b"\r\n")
     assert run("thread", "import", "--workspace", workspace, "bom.jsonl")["imported"] == 1
@@ -404,9 +398,7 @@ def _wait_for(url: str, seconds: float = 60) -> None:
 def test_thread_import_names_a_line_that_is_not_utf8_or_a_batch_with_an_unknown_id(
     run: Any, workdir: Path
 ) -> None:
-    workspace = run("workspace", "create", "--name", "Bytes", "--admin-email", "b@bytes.example")[
-        "workspace"
-    ]["id"]
+    workspace = _workspace(run, "Bytes", "b@bytes.example")
     good = b'{"text": "fine", "painLevel": "LOW", "contactEmail": "ok@bytes.example"}'
     (workdir / "bytes.jsonl").write_bytes(good + b"\n" + b'{"text": "a\xff\xfeb", "painLevel": "LOW"}\n')
     err = run("thread", "import", "--workspace", workspace, "--batch", "1", "bytes.jsonl", ok=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import itertools
 import json
 import signal
@@ -76,7 +77,7 @@ def cmd_thread_import(database: Database, settings: Settings, args: argparse.Nam
                 keep_statistics(session, imported - len(result.thread_ids), imported)
             if sys.stderr.isatty():
                 print(f"laneway: imported {imported} threads", file=sys.stderr, flush=True)
-        if imported:
+        if imported and not stop.signal:  # stopping: the server's own upkeep refreshes statistics
             tablestats.after_bulk_load(database.engine)
     finally:
         stop.restore()
@@ -160,16 +161,13 @@ def _adopt(setup: _Setup) -> None:
     cache_addresses(ADDRESSES_CACHED)
 
 
-_BOM = "\ufeff".encode()
-
-
 def _prepare(batch: list[tuple[int, bytes]]) -> _Lines | _Bad:
     assert _setup is not None
     items = []
     for number, line in batch:
         body = line.strip()
         if number == 1:
-            body = body.removeprefix(_BOM)  # some editors begin a UTF-8 file with one
+            body = body.removeprefix(codecs.BOM_UTF8)  # some editors begin a UTF-8 file with one
         if len(body) > _setup.max_line_bytes:
             limit = f"larger than {_setup.max_line_bytes} bytes, the most a POST /threads body may have"
             return _Bad(batch[0][0], f"line {number}: {limit} (LANEWAY_MAX_BODY_BYTES)")

@@ -209,7 +209,7 @@ def lock_domains(
     # Domains that share a bucket only wait for each other when a company writer takes one.
     # One order for every writer, the keys' (no deadlock); unnest keeps the array's order.
     keys = sorted({_lock_key("domain", workspace_id, _bucket(domain)) for domain in ascii_domains})
-    session.execute(_LOCK_EXCLUSIVE if exclusive else _LOCK_SHARED, {"keys": keys})
+    session.execute(_LOCK[exclusive], {"keys": keys})
 
 
 DOMAIN_LOCK_BUCKETS = 32  # the most domain locks one transaction takes
@@ -220,10 +220,12 @@ def _bucket(domain: str) -> str:
     return str(int.from_bytes(digest, "big") % DOMAIN_LOCK_BUCKETS)
 
 
-_LOCK_EXCLUSIVE = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS key")
-_LOCK_SHARED = text(
-    "SELECT count(pg_advisory_xact_lock_shared(key)) FROM unnest(CAST(:keys AS bigint[])) AS key"
-)
+_LOCK = {  # exclusive?: every key of the array locked, in its order, in one statement
+    True: text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(:keys AS bigint[])) AS key"),
+    False: text(
+        "SELECT count(pg_advisory_xact_lock_shared(key)) FROM unnest(CAST(:keys AS bigint[])) AS key"
+    ),
+}
 
 
 def _lock_key(kind: str, workspace_id: str, value: str) -> int:

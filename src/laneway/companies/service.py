@@ -47,8 +47,7 @@ def require_company(
 def lock_domain_for_contact(session: Session, workspace_id: str, ascii_domain: str) -> None:
     """Call before a contact at `ascii_domain` is made or looks for its company: a company
     taking that domain at the same moment then either sees the contact or is seen by it."""
-    if not is_free_mail(ascii_domain):
-        repository.lock_domains(session, workspace_id, [ascii_domain], exclusive=False)
+    lock_domains_for_contacts(session, workspace_id, [ascii_domain])
 
 
 def lock_domains_for_contacts(session: Session, workspace_id: str, ascii_domains: Iterable[str]) -> None:
